@@ -1,0 +1,294 @@
+package io.palisade.core.config;
+
+import io.palisade.core.net.Cidr;
+import io.palisade.core.net.NetworkList;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link PalisadeConfig} from, in rising precedence: built-in defaults, a properties file, environment
+ * variables ({@code PALISADE_} + the key upper-cased with {@code .} and {@code -} as {@code _}, e.g.
+ * {@code PALISADE_SIP_TLS_PORT}), and explicit overrides (command-line flags). Every problem is collected and
+ * reported at once, each naming its key; unknown keys in the file are an error so typos do not pass silently.
+ */
+public final class ConfigLoader {
+
+    /** Every key Palisade understands, with its default ({@code null} = unset). */
+    public static final Map<String, String> KEYS;
+
+    static {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("data.dir", "palisade-data");
+        k.put("sip.domain", null);
+        k.put("auth.realm", null);
+        k.put("sip.address", "0.0.0.0");
+        k.put("sip.tls.port", "5061");
+        k.put("sip.udp.port", null);
+        k.put("sip.tcp.port", null);
+        k.put("sip.trusted-networks", "");
+        k.put("sip.plain-register-networks", "");
+        k.put("tls.certificate", null);
+        k.put("tls.private-key", null);
+        k.put("tls.keystore", null);
+        k.put("tls.keystore-password", null);
+        k.put("tls.client-ca", null);
+        k.put("tls.client-auth", null);
+        k.put("auth.algorithms", "SHA-256,MD5");
+        k.put("auth.nonce-lifetime", "300");
+        k.put("registrar.min-expires", "60");
+        k.put("registrar.max-expires", "3600");
+        k.put("registrar.default-expires", "3600");
+        k.put("registrar.max-contacts", "10");
+        k.put("overload.max-server-transactions", "20000");
+        k.put("overload.heap-percent", "85");
+        k.put("database.url", null);
+        k.put("database.user", null);
+        k.put("database.password", null);
+        k.put("log.level", "INFO");
+        KEYS = java.util.Collections.unmodifiableMap(k);
+    }
+
+    private static final Set<String> SECRET_KEYS = Set.of("tls.keystore-password", "database.password");
+    private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[?[0-9A-Fa-f:.]+]?");
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+    private ConfigLoader() {
+    }
+
+    public static String envName(String key) {
+        return "PALISADE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * @param file      properties file, or empty for none (a named file that does not exist is an error)
+     * @param env       the process environment
+     * @param overrides values that beat everything else (command-line flags), keyed like the file
+     */
+    public static PalisadeConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> raw = new LinkedHashMap<>(KEYS);
+        if (file.isPresent()) {
+            Path f = file.get();
+            if (!Files.isRegularFile(f)) {
+                throw new ConfigException(List.of("config file " + f + ": not found or not a regular file"));
+            }
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(List.of("config file " + f + ": cannot be read (" + e.getMessage() + ")"));
+            }
+            for (String key : new TreeSet<>(p.stringPropertyNames())) {
+                if (!KEYS.containsKey(key)) {
+                    problems.add(key + ": unknown setting (in " + f + ")");
+                } else {
+                    raw.put(key, p.getProperty(key).trim());
+                }
+            }
+        }
+        for (String key : KEYS.keySet()) {
+            String v = env.get(envName(key));
+            if (v != null) {
+                raw.put(key, v.trim());
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!KEYS.containsKey(e.getKey())) {
+                problems.add(e.getKey() + ": unknown setting");
+            } else {
+                raw.put(e.getKey(), e.getValue());
+            }
+        }
+        Parser in = new Parser(raw, problems);
+        Path dataDir = Path.of(in.required("data.dir")).toAbsolutePath().normalize();
+        List<String> domains = in.list("sip.domain");
+        for (String d : domains) {
+            if (!DOMAIN.matcher(d).matches()) {
+                problems.add("sip.domain: '" + d + "' is not a host name or IP address");
+            }
+        }
+        Optional<String> realm = in.optional("auth.realm");
+        String address = in.required("sip.address");
+        if (Cidr.parse(address).isEmpty() || address.contains("/")) {
+            problems.add("sip.address: '" + address + "' is not an IP address");
+        }
+        int tlsPort = in.port("sip.tls.port").orElse(5061);
+        OptionalInt udp = in.port("sip.udp.port");
+        OptionalInt tcp = in.port("sip.tcp.port");
+        if (udp.isPresent() && udp.getAsInt() == tlsPort) {
+            problems.add("sip.udp.port: must differ from sip.tls.port");
+        }
+        if (tcp.isPresent() && tcp.getAsInt() == tlsPort) {
+            problems.add("sip.tcp.port: must differ from sip.tls.port");
+        }
+        NetworkList trusted = in.networks("sip.trusted-networks");
+        NetworkList plainRegister = in.networks("sip.plain-register-networks");
+        TlsConfig tls = tls(in, problems);
+        List<String> algorithms = in.list("auth.algorithms");
+        if (algorithms.isEmpty()) {
+            problems.add("auth.algorithms: at least one of SHA-256, MD5 is required");
+        }
+        for (String a : algorithms) {
+            if (!a.equalsIgnoreCase("SHA-256") && !a.equalsIgnoreCase("MD5")) {
+                problems.add("auth.algorithms: '" + a + "' is not supported (use SHA-256 and/or MD5)");
+            }
+        }
+        if (algorithms.stream().map(a -> a.toUpperCase(Locale.ROOT)).distinct().count() != algorithms.size()) {
+            problems.add("auth.algorithms: lists an algorithm twice");
+        }
+        int nonceLifetime = in.intIn("auth.nonce-lifetime", 10, 86_400);
+        int minExpires = in.intIn("registrar.min-expires", 1, 86_400);
+        int maxExpires = in.intIn("registrar.max-expires", 1, 7 * 86_400);
+        int defaultExpires = in.intIn("registrar.default-expires", 1, 7 * 86_400);
+        if (minExpires > maxExpires) {
+            problems.add("registrar.min-expires: must not exceed registrar.max-expires");
+        }
+        if (defaultExpires < minExpires || defaultExpires > maxExpires) {
+            problems.add("registrar.default-expires: must lie between registrar.min-expires and registrar.max-expires");
+        }
+        int maxContacts = in.intIn("registrar.max-contacts", 1, 1000);
+        int maxTx = in.intIn("overload.max-server-transactions", 100, 10_000_000);
+        int heapPercent = in.intIn("overload.heap-percent", 10, 99);
+        String level = in.required("log.level").toUpperCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            problems.add("log.level: '" + level + "' is not one of " + new TreeSet<>(LOG_LEVELS));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new PalisadeConfig(dataDir, domains, realm, address, tlsPort, udp, tcp, trusted, plainRegister, tls,
+                algorithms.stream().map(a -> a.toUpperCase(Locale.ROOT)).toList(), Duration.ofSeconds(nonceLifetime),
+                minExpires, maxExpires, defaultExpires, maxContacts, maxTx, heapPercent,
+                in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level);
+    }
+
+    private static TlsConfig tls(Parser in, List<String> problems) {
+        Optional<Path> cert = in.existingFile("tls.certificate");
+        Optional<Path> key = in.existingFile("tls.private-key");
+        Optional<Path> keystore = in.existingFile("tls.keystore");
+        Optional<String> ksPassword = in.optional("tls.keystore-password");
+        Optional<Path> clientCa = in.existingFile("tls.client-ca");
+        if (in.optional("tls.certificate").isPresent() != in.optional("tls.private-key").isPresent()) {
+            problems.add("tls.certificate: tls.certificate and tls.private-key must be given together");
+        }
+        if (in.optional("tls.keystore").isPresent() && in.optional("tls.certificate").isPresent()) {
+            problems.add("tls.keystore: give either tls.keystore or tls.certificate + tls.private-key, not both");
+        }
+        if (in.optional("tls.keystore").isPresent() && ksPassword.isEmpty()) {
+            problems.add("tls.keystore-password: required with tls.keystore");
+        }
+        TlsConfig.ClientAuth auth = TlsConfig.ClientAuth.NONE;
+        Optional<String> ca = in.optional("tls.client-auth");
+        if (ca.isPresent()) {
+            try {
+                auth = TlsConfig.ClientAuth.valueOf(ca.get().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add("tls.client-auth: '" + ca.get() + "' is not one of none, want, need");
+            }
+        } else if (clientCa.isPresent()) {
+            auth = TlsConfig.ClientAuth.NEED;
+        }
+        if (auth != TlsConfig.ClientAuth.NONE && in.optional("tls.client-ca").isEmpty()) {
+            problems.add("tls.client-auth: needs tls.client-ca (the CA that signs client certificates)");
+        }
+        return new TlsConfig(cert, key, keystore, ksPassword, clientCa, auth);
+    }
+
+    /** Typed access to the raw values; each failure adds a problem naming the key and returns a fallback. */
+    private record Parser(Map<String, String> raw, List<String> problems) {
+        Optional<String> optional(String key) {
+            String v = raw.get(key);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        }
+
+        String required(String key) {
+            Optional<String> v = optional(key);
+            if (v.isEmpty()) {
+                problems.add(key + ": must not be empty");
+                return KEYS.get(key) == null ? "" : KEYS.get(key);
+            }
+            return v.get();
+        }
+
+        List<String> list(String key) {
+            return optional(key).map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim)
+                    .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+        }
+
+        OptionalInt port(String key) {
+            Optional<String> v = optional(key);
+            if (v.isEmpty() || v.get().equals("0") || v.get().equalsIgnoreCase("off")) {
+                return OptionalInt.empty();
+            }
+            try {
+                int p = Integer.parseInt(v.get());
+                if (p >= 1 && p <= 65535) {
+                    return OptionalInt.of(p);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add(key + ": expected a port number 1-65535 (or off), got '" + shown(key, v.get()) + "'");
+            return OptionalInt.empty();
+        }
+
+        int intIn(String key, int min, int max) {
+            String v = required(key);
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add(key + ": expected a whole number from " + min + " to " + max + ", got '" + v + "'");
+            return Integer.parseInt(KEYS.get(key));
+        }
+
+        NetworkList networks(String key) {
+            List<Cidr> out = new ArrayList<>();
+            for (String item : list(key)) {
+                Optional<Cidr> c = Cidr.parse(item);
+                if (c.isEmpty()) {
+                    problems.add(key + ": '" + item + "' is not a network in CIDR form (like 10.0.0.0/8)");
+                } else {
+                    out.add(c.get());
+                }
+            }
+            return new NetworkList(out);
+        }
+
+        Optional<Path> existingFile(String key) {
+            Optional<String> v = optional(key);
+            if (v.isEmpty()) {
+                return Optional.empty();
+            }
+            Path p = Path.of(v.get()).toAbsolutePath().normalize();
+            if (!Files.isReadable(p) || !Files.isRegularFile(p)) {
+                problems.add(key + ": file " + p + " does not exist or cannot be read");
+                return Optional.empty();
+            }
+            return Optional.of(p);
+        }
+
+        private static String shown(String key, String value) {
+            return SECRET_KEYS.contains(key) ? "****" : value;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.palisade.server;
+
+import java.util.logging.Level;
+import org.apache.log4j.ConsoleAppender;
+import org.apache.log4j.Logger;
+import org.apache.log4j.PatternLayout;
+
+/**
+ * One logging set-up for the process. Restcomm and JAIN-SIP log through log4j 1 (reload4j here), Tomcat through
+ * java.util.logging, Palisade through SLF4J bound to reload4j. Container packages stay at WARN so that whole SIP
+ * messages (credentials, SDP keys) never reach a log at the default level.
+ */
+final class Logging {
+    private Logging() {
+    }
+
+    static void configure(String level) {
+        Logger root = Logger.getRootLogger();
+        root.removeAllAppenders();
+        ConsoleAppender console = new ConsoleAppender(new PatternLayout("%d{ISO8601} %-5p [%t] %c{1} - %m%n"),
+                ConsoleAppender.SYSTEM_ERR);
+        root.addAppender(console);
+        org.apache.log4j.Level palisade = org.apache.log4j.Level.toLevel(level, org.apache.log4j.Level.INFO);
+        root.setLevel(org.apache.log4j.Level.WARN);
+        Logger.getLogger("io.palisade").setLevel(palisade);
+        boolean deep = palisade.isGreaterOrEqual(org.apache.log4j.Level.INFO) ? false : true;
+        org.apache.log4j.Level container = deep ? palisade : org.apache.log4j.Level.WARN;
+        for (String pkg : new String[] {"org.mobicents", "gov.nist", "org.apache", "org.restcomm", "javax.sip",
+            "org.flywaydb", "com.zaxxer"}) {
+            Logger.getLogger(pkg).setLevel(container);
+        }
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("");
+        jul.setLevel(deep ? Level.FINE : Level.WARNING);
+        for (java.util.logging.Handler h : jul.getHandlers()) {
+            h.setLevel(deep ? Level.FINE : Level.WARNING);
+        }
+    }
+}

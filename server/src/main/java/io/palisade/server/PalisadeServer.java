@@ -1,0 +1,183 @@
+package io.palisade.server;
+
+import io.palisade.core.auth.DigestAlgorithm;
+import io.palisade.core.auth.DigestAuthenticator;
+import io.palisade.core.auth.DigestConfig;
+import io.palisade.core.auth.NonceCountTracker;
+import io.palisade.core.auth.NonceService;
+import io.palisade.core.config.PalisadeConfig;
+import io.palisade.core.db.Database;
+import io.palisade.core.edge.TransportPolicy;
+import io.palisade.core.location.JdbcRegistrationStore;
+import io.palisade.core.location.RegistrarConfig;
+import io.palisade.core.location.RegistrarService;
+import io.palisade.core.subscriber.JdbcSubscriberDirectory;
+import io.palisade.core.subscriber.SubscriberDirectory;
+import io.palisade.core.tls.TlsIdentity;
+import io.palisade.core.tls.TlsPolicy;
+import io.palisade.server.container.EmbeddedSipContainer;
+import io.palisade.sip.PalisadeSipServices;
+import io.palisade.sip.edge.EdgeValve;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root of the embedded server: builds the core services, the TLS identity and the container. */
+public final class PalisadeServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PalisadeServer.class);
+
+    private final PalisadeConfig config;
+    private Database database;
+    private EmbeddedSipContainer container;
+    private ScheduledExecutorService housekeeping;
+    private TlsIdentity tls;
+    private Domains domains;
+
+    public PalisadeServer(PalisadeConfig config) {
+        this.config = config;
+    }
+
+    /** Opens the database (creating it and migrating the schema when needed); shared with the CLI. */
+    static Database openDatabase(PalisadeConfig config) throws java.io.IOException {
+        Files.createDirectories(config.dataDir());
+        // H2's auto-server lets the CLI use the database file while the server runs; keep it on loopback.
+        System.setProperty("h2.bindAddress", "127.0.0.1");
+        io.palisade.core.db.DatabaseConfig db = config.databaseUrl()
+                .map(url -> new io.palisade.core.db.DatabaseConfig(url, config.databaseUser().orElse(""),
+                        config.databasePassword().orElse(""), 16))
+                .orElseGet(() -> io.palisade.core.db.DatabaseConfig.h2File(config.dataDir()));
+        return Database.open(db);
+    }
+
+    public void start() throws Exception {
+        long t0 = System.nanoTime();
+        domains = Domains.resolve(config);
+        database = openDatabase(config);
+        Clock clock = Clock.systemUTC();
+        SubscriberDirectory subscribers = new JdbcSubscriberDirectory(database.dataSource(), domains.realm());
+        RegistrarService registrar = new RegistrarService(
+                new RegistrarConfig(config.minExpires(), config.maxExpires(), config.defaultExpires(), config.maxContacts()),
+                new JdbcRegistrationStore(database.dataSource()), clock);
+        List<DigestAlgorithm> algorithms = config.authAlgorithms().stream()
+                .map(a -> DigestAlgorithm.fromToken(a).orElseThrow()).toList();
+        DigestConfig digest = new DigestConfig(domains.realm(), config.nonceLifetime(), 100_000, algorithms);
+        DigestAuthenticator authenticator = new DigestAuthenticator(digest,
+                new NonceService(NonceService.newSecret(), config.nonceLifetime(), clock),
+                new NonceCountTracker(100_000, config.nonceLifetime(), clock), subscribers.asHa1Lookup());
+        Set<String> served = new HashSet<>(domains.names());
+        PalisadeSipServices.install(new PalisadeSipServices(served, authenticator, registrar,
+                new TransportPolicy(config.trustedNetworks(), config.plainRegisterNetworks()),
+                config.maxServerTransactions(), config.heapThresholdPercent()));
+
+        List<String> certNames = new ArrayList<>(domains.names());
+        if (!certNames.contains("127.0.0.1")) {
+            certNames.add("127.0.0.1");
+        }
+        tls = TlsIdentity.prepare(config.tls(), config.dataDir(), certNames, clock);
+
+        List<EmbeddedSipContainer.Listener> listeners = new ArrayList<>();
+        listeners.add(new EmbeddedSipContainer.Listener("tls", config.sipAddress(), config.tlsPort()));
+        config.tcpPort().ifPresent(p -> listeners.add(new EmbeddedSipContainer.Listener("tcp", config.sipAddress(), p)));
+        config.udpPort().ifPresent(p -> listeners.add(new EmbeddedSipContainer.Listener("udp", config.sipAddress(), p)));
+        Path base = config.dataDir().resolve("container");
+        Files.createDirectories(base);
+        container = new EmbeddedSipContainer(base, stackProperties(), listeners);
+        container.start();
+
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "palisade-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int n = registrar.sweepExpired();
+                if (n > 0) {
+                    LOG.debug("swept {} expired bindings", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("sweeping expired bindings failed: {}", e.toString());
+            }
+        }, 10, 30, TimeUnit.SECONDS);
+
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.println("TLS certificate " + (tls.generated() ? "(self-signed, generated now) " : "")
+                + tls.certificate().getSubjectX500Principal().getName() + ", expires " + tls.notAfter());
+        System.out.println("TLS certificate SHA-256 fingerprint: " + tls.fingerprintSha256());
+        System.out.println("Domains: " + String.join(", ", domains.names()) + "; realm: " + domains.realm());
+        StringBuilder ready = new StringBuilder("Palisade ready in ")
+                .append(String.format(Locale.ROOT, "%.2f", seconds)).append(" s:");
+        for (EmbeddedSipContainer.Listener l : listeners) {
+            ready.append(' ').append(l.transport()).append("://").append(l.address()).append(':').append(l.port());
+        }
+        ready.append(" (data: ").append(config.dataDir()).append(')');
+        System.out.println(ready);
+    }
+
+    /** JAIN-SIP and Restcomm stack properties; every TLS default of JAIN-SIP is overridden (they are unsafe). */
+    private Properties stackProperties() {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "palisade");
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "64");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("org.mobicents.ha.javax.sip.CACHE_CLASS_NAME", "org.mobicents.ha.javax.sip.cache.NoCache");
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", EdgeValve.class.getName());
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "false");
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("javax.net.ssl.keyStore", tls.keystore().toString());
+        p.setProperty("javax.net.ssl.keyStorePassword", new String(tls.keystorePassword()));
+        p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+        p.setProperty("javax.net.ssl.trustStore", tls.truststore().toString());
+        p.setProperty("javax.net.ssl.trustStorePassword", new String(tls.truststorePassword()));
+        p.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", switch (config.tls().clientAuth()) {
+            case NEED -> "Enabled";
+            case WANT -> "Want";
+            case NONE -> "Disabled";
+        });
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(" ", TlsPolicy.cipherSuites()));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TlsPolicy.PROTOCOLS));
+        return p;
+    }
+
+    public TlsIdentity tls() {
+        return tls;
+    }
+
+    @Override
+    public void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (container != null) {
+            try {
+                container.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("SIP container stop: {}", e.toString());
+            }
+            container = null;
+        }
+        PalisadeSipServices.uninstall();
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+}

@@ -1,0 +1,102 @@
+package io.palisade.sip;
+
+import io.palisade.core.auth.DigestAuthenticator;
+import io.palisade.core.edge.OverloadGuard;
+import io.palisade.core.edge.TransportPolicy;
+import io.palisade.core.location.RegistrarService;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * The core services the SIP servlets and the edge valve delegate to. The container creates servlets and valves
+ * by class name, so the composition root (the embedded server, or a listener in an application-server deployment)
+ * installs one instance here before the SIP stack starts.
+ */
+public final class PalisadeSipServices {
+    private static volatile PalisadeSipServices current;
+
+    private final Set<String> domains;
+    private final DigestAuthenticator authenticator;
+    private final RegistrarService registrar;
+    private final TransportPolicy transportPolicy;
+    private final int maxServerTransactions;
+    private final int heapPercent;
+    private volatile OverloadGuard overloadGuard;
+
+    public PalisadeSipServices(Set<String> domains, DigestAuthenticator authenticator, RegistrarService registrar,
+                               TransportPolicy transportPolicy, int maxServerTransactions, int heapPercent) {
+        this.domains = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.authenticator = Objects.requireNonNull(authenticator);
+        this.registrar = Objects.requireNonNull(registrar);
+        this.transportPolicy = Objects.requireNonNull(transportPolicy);
+        this.maxServerTransactions = maxServerTransactions;
+        this.heapPercent = heapPercent;
+    }
+
+    public static void install(PalisadeSipServices services) {
+        current = services;
+    }
+
+    public static void uninstall() {
+        current = null;
+    }
+
+    /** @throws IllegalStateException when nothing was installed (a deployment without a composition root) */
+    public static PalisadeSipServices get() {
+        PalisadeSipServices s = current;
+        if (s == null) {
+            throw new IllegalStateException("Palisade services are not installed: start Palisade through its server");
+        }
+        return s;
+    }
+
+    static PalisadeSipServices getOrNull() {
+        return current;
+    }
+
+    public boolean servesDomain(String host) {
+        return host != null && domains.contains(stripBrackets(host.toLowerCase(Locale.ROOT)));
+    }
+
+    private static String stripBrackets(String h) {
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    public Set<String> domains() {
+        return domains;
+    }
+
+    public DigestAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    public RegistrarService registrar() {
+        return registrar;
+    }
+
+    public TransportPolicy transportPolicy() {
+        return transportPolicy;
+    }
+
+    /** Created by the valve once the stack exists, since it reads the stack's transaction count. */
+    public OverloadGuard overloadGuardFor(IntSupplier serverTransactions) {
+        OverloadGuard g = overloadGuard;
+        if (g == null) {
+            synchronized (this) {
+                if (overloadGuard == null) {
+                    overloadGuard = new OverloadGuard(maxServerTransactions, heapPercent, serverTransactions);
+                }
+                g = overloadGuard;
+            }
+        }
+        return g;
+    }
+
+    public long shedRequests() {
+        OverloadGuard g = overloadGuard;
+        return g == null ? 0 : g.shedCount();
+    }
+}

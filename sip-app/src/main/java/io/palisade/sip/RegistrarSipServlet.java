@@ -1,0 +1,194 @@
+package io.palisade.sip;
+
+import io.palisade.core.auth.AuthOutcome;
+import io.palisade.core.location.Binding;
+import io.palisade.core.location.ContactSpec;
+import io.palisade.core.location.Flow;
+import io.palisade.core.location.RegisterRequest;
+import io.palisade.core.location.RegisterResult;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.servlet.ServletException;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.ServletParseException;
+import javax.servlet.sip.SipServlet;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
+import javax.servlet.sip.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registrar (RFC 3261 section 10.3) as a thin adapter: it checks the domain and transport, authenticates with
+ * digest (section 22), turns the REGISTER into a {@link RegisterRequest}, and answers what
+ * {@link io.palisade.core.location.RegistrarService} decides. Also answers OPTIONS (section 11) for monitoring.
+ */
+public class RegistrarSipServlet extends SipServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RegistrarSipServlet.class);
+    static final String ALLOW = "REGISTER, OPTIONS";
+
+    @Override
+    protected void doRegister(SipServletRequest req) throws ServletException, IOException {
+        PalisadeSipServices services = PalisadeSipServices.get();
+        try {
+            handleRegister(req, services);
+        } catch (ServletParseException e) {
+            answer(req, 400, "Bad Request: " + parseProblem(e));
+        } finally {
+            SipSessions.release(req);
+        }
+    }
+
+    private void handleRegister(SipServletRequest req, PalisadeSipServices services)
+            throws IOException, ServletParseException {
+        URI to = req.getTo().getURI();
+        if (!(to instanceof SipURI toUri) || toUri.getUser() == null || toUri.getUser().isEmpty()) {
+            answer(req, 400, "Bad Request: To must be a sip: or sips: URI with a user part");
+            return;
+        }
+        if (!(req.getRequestURI() instanceof SipURI ruri) || !services.servesDomain(ruri.getHost())
+                || !services.servesDomain(toUri.getHost())) {
+            answer(req, 404, "Not Found: domain not served here");
+            return;
+        }
+        String source = req.getRemoteAddr();
+        String transport = req.getTransport();
+        if (!services.transportPolicy().allowsRegister(transport, source)) {
+            answer(req, 403, "Forbidden: REGISTER requires TLS");
+            return;
+        }
+        if (toUri.isSecure() && !io.palisade.core.edge.TransportPolicy.isSecure(transport)) {
+            answer(req, 403, "Forbidden: sips: needs TLS");
+            return;
+        }
+        AuthOutcome outcome = services.authenticator().authenticate("REGISTER", headerValues(req, "Authorization"));
+        if (outcome instanceof AuthOutcome.Challenge c) {
+            SipServletResponse r = req.createResponse(401);
+            for (String v : c.headerValues()) {
+                r.addHeader("WWW-Authenticate", v);
+            }
+            r.send();
+            if (c.reason() == io.palisade.core.auth.ChallengeReason.WRONG_PASSWORD
+                    || c.reason() == io.palisade.core.auth.ChallengeReason.UNKNOWN_USER) {
+                LOG.info("registration refused: {} for user '{}' from {} over {}", c.reason(),
+                        c.attemptedUser().orElse("?"), source, transport);
+            }
+            return;
+        }
+        if (outcome instanceof AuthOutcome.Rejected rej) {
+            answer(req, rej.statusCode(), rej.reasonPhrase());
+            return;
+        }
+        AuthOutcome.Authenticated who = (AuthOutcome.Authenticated) outcome;
+        RegisterRequest rr = toRegisterRequest(req, toUri, who.username(), transport, source);
+        RegisterResult result = services.registrar().register(rr);
+        if (result instanceof RegisterResult.Refused refused) {
+            SipServletResponse r = req.createResponse(refused.status(), refused.reason());
+            for (Map.Entry<String, String> h : refused.headers().entrySet()) {
+                r.setHeader(h.getKey(), h.getValue());
+            }
+            r.send();
+            return;
+        }
+        List<Binding> current = ((RegisterResult.Ok) result).current();
+        SipServletResponse ok = req.createResponse(200);
+        Instant now = Instant.now();
+        for (Binding b : current) {
+            StringBuilder contact = new StringBuilder("<").append(b.contactUri()).append(">;expires=")
+                    .append(b.remainingSeconds(now));
+            if (b.q() >= 0) {
+                contact.append(";q=").append(formatQ(b.q()));
+            }
+            ok.addHeader("Contact", contact.toString());
+        }
+        ok.send();
+    }
+
+    private static RegisterRequest toRegisterRequest(SipServletRequest req, SipURI toUri, String user,
+                                                     String transport, String source) throws ServletParseException {
+        String aor = "sip:" + toUri.getUser() + "@" + toUri.getHost().toLowerCase(Locale.ROOT);
+        boolean wildcard = false;
+        List<ContactSpec> contacts = new ArrayList<>();
+        String rawContact = req.getHeader("Contact");
+        if (rawContact != null && rawContact.trim().equals("*")) {
+            wildcard = true;
+        } else {
+            ListIterator<Address> it = req.getAddressHeaders("Contact");
+            while (it.hasNext()) {
+                Address a = it.next();
+                if (a.isWildcard()) {
+                    wildcard = true;
+                    continue;
+                }
+                int e = a.getExpires();
+                float q = a.getQ();
+                String instance = a.getParameter("+sip.instance");
+                contacts.add(new ContactSpec(a.getURI().toString(), e >= 0 ? OptionalInt.of(e) : OptionalInt.empty(),
+                        q >= 0 ? Optional.of(q) : Optional.empty(), Optional.ofNullable(instance)));
+            }
+        }
+        int expires = req.getExpires();
+        Flow flow = new Flow(transport.toUpperCase(Locale.ROOT), source, req.getRemotePort(), req.getLocalAddr(),
+                req.getLocalPort());
+        return new RegisterRequest(aor, toUri.getUser(), user, wildcard, contacts,
+                expires >= 0 ? OptionalInt.of(expires) : OptionalInt.empty(), req.getCallId(), cseq(req), flow,
+                Optional.ofNullable(req.getHeader("User-Agent")).orElse(""));
+    }
+
+    private static long cseq(SipServletRequest req) throws ServletParseException {
+        String cseq = req.getHeader("CSeq");
+        if (cseq != null) {
+            String n = cseq.trim().split("\\s+")[0];
+            try {
+                return Long.parseLong(n);
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+        }
+        throw new ServletParseException("CSeq");
+    }
+
+    private static String formatQ(float q) {
+        String s = String.format(Locale.ROOT, "%.3f", q);
+        s = s.replaceAll("0+$", "");
+        return s.endsWith(".") ? s + "0" : s;
+    }
+
+    static List<String> headerValues(SipServletRequest req, String name) {
+        List<String> out = new ArrayList<>();
+        ListIterator<String> it = req.getHeaders(name);
+        while (it.hasNext()) {
+            out.add(it.next());
+        }
+        return out;
+    }
+
+    private static String parseProblem(ServletParseException e) {
+        String m = e.getMessage();
+        return m == null || m.length() > 60 ? "malformed header" : "malformed " + m;
+    }
+
+    static void answer(SipServletRequest req, int status, String reason) throws IOException {
+        req.createResponse(status, reason).send();
+    }
+
+    @Override
+    protected void doOptions(SipServletRequest req) throws ServletException, IOException {
+        try {
+            SipServletResponse r = req.createResponse(200);
+            r.setHeader("Allow", ALLOW);
+            r.send();
+        } finally {
+            SipSessions.release(req);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.palisade.sip.edge;
+
+import gov.nist.javax.sip.header.RetryAfter;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPMessageValve;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import io.palisade.core.edge.OverloadGuard;
+import io.palisade.core.edge.TransportPolicy;
+import io.palisade.sip.PalisadeSipServices;
+import java.io.IOException;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipStack;
+import javax.sip.message.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sees every message before JAIN-SIP creates a transaction ({@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}):
+ * drops plain UDP/TCP from untrusted sources and sheds new requests with 503 when the node is overloaded, so a
+ * flood cannot pile up transactions and sessions until the heap is gone. Decisions live in {@code core/edge}.
+ */
+public final class EdgeValve implements SIPMessageValve {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeValve.class);
+
+    private SIPTransactionStack stack;
+
+    @Override
+    public void init(SipStack sipStack) {
+        this.stack = (SIPTransactionStack) sipStack;
+    }
+
+    @Override
+    public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        PalisadeSipServices services = PalisadeSipServices.get();
+        String transport = channel.getTransport();
+        String source = channel.getPeerAddress();
+        TransportPolicy transports = services.transportPolicy();
+        if (!transports.admits(transport, source)) {
+            return false; // silently: an untrusted source learns nothing from the plain listeners
+        }
+        String method = request.getMethod();
+        if (Request.ACK.equals(method) || Request.CANCEL.equals(method) || request.getToTag() != null) {
+            return true; // in-dialog traffic and transaction completion always pass so calls can end cleanly
+        }
+        OverloadGuard guard = services.overloadGuardFor(stack::getServerTransactionTableSize);
+        if (guard.shedNewRequest()) {
+            refuse(request, channel, guard.retryAfterSeconds());
+            return false;
+        }
+        return true;
+    }
+
+    private static void refuse(SIPRequest request, MessageChannel channel, int retryAfter) {
+        try {
+            SIPResponse busy = request.createResponse(503, "Service Unavailable: overloaded");
+            RetryAfter ra = new RetryAfter();
+            ra.setRetryAfter(retryAfter);
+            busy.setHeader(ra);
+            channel.sendMessage(busy);
+        } catch (IOException | InvalidArgumentException | RuntimeException e) {
+            LOG.debug("could not send 503 while overloaded: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public boolean processResponse(javax.sip.message.Response response, MessageChannel channel) {
+        return true;
+    }
+
+    @Override
+    public void destroy() {
+        stack = null;
+    }
+}
