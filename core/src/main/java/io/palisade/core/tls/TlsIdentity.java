@@ -255,10 +255,35 @@ public final class TlsIdentity {
             }
             throw new ConfigException(List.of(keyKey + ": " + keyFile + " is not a readable PEM private key"));
         }
-        if (!chain.get(0).getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
+        if (!matches(key, chain.get(0))) {
             throw new ConfigException(List.of(keyKey + ": the private key does not match the certificate in " + certKey));
         }
         return new KeyMaterial(key, chain);
+    }
+
+    /** Signs a probe with the key and verifies it with the certificate: the only test that works for every key type. */
+    private static boolean matches(PrivateKey key, X509Certificate cert) {
+        String alg = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (alg == null || !cert.getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
+            return false;
+        }
+        try {
+            byte[] probe = "palisade key check".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature s = java.security.Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            s.initVerify(cert.getPublicKey());
+            s.update(probe);
+            return s.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static List<X509Certificate> readCertificates(Path file, String key) {
