@@ -1,0 +1,100 @@
+package io.palisade.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A REGISTER flood over UDP beyond what the node admits: the excess is refused with 503 + Retry-After before any
+ * transaction exists, the process stays up, and once the flood's transactions have ended a normal registration
+ * succeeds again (the spike saw the UDP listener die silently at 2,500 REGISTER/s).
+ */
+class OverloadIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void floodIsShedWith503AndTheServerRecovers() throws Exception {
+        Path data = tmp.resolve("data");
+        Map<String, String> cfg = PalisadeProcess.defaults(data);
+        cfg.put("overload.max-server-transactions", "200");
+        try (PalisadeProcess server = PalisadeProcess.start(data, cfg);
+             DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            assertEquals(0, server.cli("pw\n", "user", "add", "hank", "--password-stdin").exitCode());
+            AtomicInteger challenged = new AtomicInteger();
+            AtomicInteger shed = new AtomicInteger();
+            AtomicInteger retryAfter = new AtomicInteger();
+            s.setSoTimeout(3_000);
+            s.setReceiveBufferSize(4 << 20);
+            Thread receiver = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                while (true) {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    try {
+                        s.receive(p);
+                    } catch (SocketTimeoutException e) {
+                        return; // quiet for 3 s: the flood's answers are all in
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                    String m = new String(buf, 0, p.getLength(), StandardCharsets.UTF_8);
+                    if (m.startsWith("SIP/2.0 401")) {
+                        challenged.incrementAndGet();
+                    } else if (m.startsWith("SIP/2.0 503")) {
+                        shed.incrementAndGet();
+                        if (m.contains("Retry-After:")) {
+                            retryAfter.incrementAndGet();
+                        }
+                    }
+                }
+            });
+            receiver.start();
+            InetSocketAddress target = new InetSocketAddress("127.0.0.1", server.udpPort);
+            int sent = 3000;
+            for (int i = 0; i < sent; i++) {
+                String msg = "REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort()
+                        + ";branch=z9hG4bKflood" + i + "\r\nMax-Forwards: 70\r\nFrom: <sip:flood" + i + "@127.0.0.1>;tag=" + i
+                        + "\r\nTo: <sip:flood" + i + "@127.0.0.1>\r\nCall-ID: flood-" + i + "@test\r\nCSeq: 1 REGISTER\r\n"
+                        + "Contact: <sip:flood@127.0.0.1:9>\r\nContent-Length: 0\r\n\r\n";
+                byte[] b = msg.getBytes(StandardCharsets.UTF_8);
+                s.send(new DatagramPacket(b, b.length, target));
+            }
+            receiver.join(120_000);
+            assertTrue(shed.get() > 0, "some of the flood was refused with 503 (401: " + challenged + ")");
+            assertTrue(challenged.get() > 0, "the admitted part was answered normally");
+            assertEquals(shed.get(), retryAfter.get(), "every 503 carries Retry-After");
+            assertTrue(server.isAlive());
+
+            // the node recovers by itself: a real registration over TLS succeeds once the flood's transactions end
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            int last = 0;
+            while (System.nanoTime() < deadline) {
+                try (SipTestClient c = SipTestClient.tls(server.tlsPort, data.resolve("tls/server-cert.pem"))) {
+                    last = c.register("hank", "pw", "127.0.0.1",
+                            List.of("<sips:hank@127.0.0.1:" + c.localPort + ";transport=tls>"), 600).status();
+                }
+                if (last == 200) {
+                    break;
+                }
+                assertEquals(503, last, "while recovering the only other answer is 503");
+                TimeUnit.MILLISECONDS.sleep(500); // poll interval within the deadline above
+            }
+            assertEquals(200, last, "registration works again after the flood");
+            assertTrue(server.output().lines().noneMatch(l -> l.contains("OutOfMemoryError")), server.output());
+        }
+    }
+}
