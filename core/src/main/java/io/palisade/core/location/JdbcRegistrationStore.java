@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package io.palisade.core.location;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * {@link RegistrationStore} on the {@code registration} table, in portable SQL (update, then
+ * insert when nothing was updated, instead of a vendor-specific upsert). Callers serialise
+ * changes per address-of-record ({@link RegistrarService} does); the primary key protects
+ * the table if two nodes race.
+ */
+public final class JdbcRegistrationStore implements RegistrationStore {
+    private static final String COLUMNS = "aor, contact_uri, q, expires_at, call_id, cseq, transport, remote_address,"
+            + " remote_port, local_address, local_port, user_agent, instance_id";
+    private static final String UPDATE = "UPDATE registration SET q = ?, expires_at = ?, call_id = ?, cseq = ?,"
+            + " transport = ?, remote_address = ?, remote_port = ?, local_address = ?, local_port = ?,"
+            + " user_agent = ?, instance_id = ? WHERE aor = ? AND contact_uri = ?";
+    private static final String INSERT = "INSERT INTO registration (q, expires_at, call_id, cseq, transport,"
+            + " remote_address, remote_port, local_address, local_port, user_agent, instance_id, aor, contact_uri)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final DataSource ds;
+
+    public JdbcRegistrationStore(DataSource ds) {
+        this.ds = Objects.requireNonNull(ds, "ds");
+    }
+
+    @Override
+    public List<Binding> findByAor(String aor) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM registration WHERE aor = ?")) {
+            ps.setString(1, aor);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new RegistrationStoreException("cannot read bindings", e);
+        }
+    }
+
+    @Override
+    public void apply(String aor, List<Binding> upserts, List<String> removedContactUris) {
+        for (Binding b : upserts) {
+            if (!b.aor().equals(aor)) {
+                throw new IllegalArgumentException("binding of another address-of-record");
+            }
+        }
+        if (upserts.isEmpty() && removedContactUris.isEmpty()) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                if (!removedContactUris.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "DELETE FROM registration WHERE aor = ? AND contact_uri = ?")) {
+                        for (String uri : removedContactUris) {
+                            ps.setString(1, aor);
+                            ps.setString(2, uri);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                if (!upserts.isEmpty()) {
+                    try (PreparedStatement up = c.prepareStatement(UPDATE);
+                            PreparedStatement ins = c.prepareStatement(INSERT)) {
+                        for (Binding b : upserts) {
+                            bind(up, b);
+                            if (up.executeUpdate() == 0) {
+                                bind(ins, b);
+                                ins.executeUpdate();
+                            }
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new RegistrationStoreException("cannot store bindings", e);
+        }
+    }
+
+    @Override
+    public void removeAll(String aor) {
+        update("DELETE FROM registration WHERE aor = ?", ps -> ps.setString(1, aor));
+    }
+
+    @Override
+    public int deleteExpired(Instant now) {
+        return update("DELETE FROM registration WHERE expires_at <= ?", ps -> ps.setObject(1, utc(now)));
+    }
+
+    @Override
+    public List<Binding> listAll(int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must not be negative");
+        }
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM registration ORDER BY aor, contact_uri OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+            ps.setInt(1, offset);
+            ps.setInt(2, limit);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new RegistrationStoreException("cannot list bindings", e);
+        }
+    }
+
+    @Override
+    public int count() {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM registration");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new RegistrationStoreException("cannot count bindings", e);
+        }
+    }
+
+    /** Binds in the order shared by UPDATE and INSERT: values first, then the key. */
+    private static void bind(PreparedStatement ps, Binding b) throws SQLException {
+        ps.setFloat(1, b.q());
+        ps.setObject(2, utc(b.expiresAt()));
+        ps.setString(3, b.callId());
+        ps.setLong(4, b.cseq());
+        ps.setString(5, b.flow().transport());
+        ps.setString(6, b.flow().remoteAddress());
+        ps.setInt(7, b.flow().remotePort());
+        ps.setString(8, b.flow().localAddress());
+        ps.setInt(9, b.flow().localPort());
+        setNullable(ps, 10, b.userAgent());
+        setNullable(ps, 11, b.instanceId());
+        ps.setString(12, b.aor());
+        ps.setString(13, b.contactUri());
+    }
+
+    private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.VARCHAR);
+        } else {
+            ps.setString(i, v);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant i) {
+        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static List<Binding> read(PreparedStatement ps) throws SQLException {
+        List<Binding> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Flow flow = new Flow(rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10), rs.getInt(11));
+                out.add(new Binding(rs.getString(1), rs.getString(2), rs.getFloat(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getLong(6), flow,
+                        rs.getString(12), rs.getString(13)));
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private int update(String sql, Binder binder) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new RegistrationStoreException("cannot update bindings", e);
+        }
+    }
+}
