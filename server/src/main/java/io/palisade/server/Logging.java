@@ -3,7 +3,6 @@ package io.palisade.server;
 import java.util.logging.Level;
 import org.apache.log4j.ConsoleAppender;
 import org.apache.log4j.Logger;
-import org.apache.log4j.PatternLayout;
 
 /**
  * One logging set-up for the process. Restcomm and JAIN-SIP log through log4j 1 (reload4j here), Tomcat through
@@ -17,7 +16,7 @@ final class Logging {
     static void configure(String level) {
         Logger root = Logger.getRootLogger();
         root.removeAllAppenders();
-        ConsoleAppender console = new ConsoleAppender(new PatternLayout("%d{ISO8601} %-5p [%t] %c{1} - %m%n"),
+        ConsoleAppender console = new ConsoleAppender(new RedactingLayout("%d{ISO8601} %-5p [%t] %c{1} - %m%n"),
                 ConsoleAppender.SYSTEM_ERR);
         root.addAppender(console);
         org.apache.log4j.Level palisade = org.apache.log4j.Level.toLevel(level, org.apache.log4j.Level.INFO);
@@ -26,9 +25,10 @@ final class Logging {
         boolean deep = palisade.isGreaterOrEqual(org.apache.log4j.Level.INFO) ? false : true;
         org.apache.log4j.Level container = deep ? palisade : org.apache.log4j.Level.WARN;
         for (String pkg : new String[] {"org.mobicents", "gov.nist", "org.apache", "org.restcomm", "javax.sip",
-            "org.flywaydb", "com.zaxxer"}) {
+            "com.zaxxer"}) {
             Logger.getLogger(pkg).setLevel(container);
         }
+        Logger.getLogger("org.flywaydb").setLevel(deep ? palisade : org.apache.log4j.Level.ERROR);
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("");
         jul.setLevel(deep ? Level.FINE : Level.WARNING);
         for (java.util.logging.Handler h : jul.getHandlers()) {

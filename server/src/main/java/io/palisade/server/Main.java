@@ -71,7 +71,10 @@ public final class Main implements Callable<Integer> {
         try {
             server.start();
         } catch (Exception | Error e) {
-            System.err.println("palisade: start-up failed: " + e);
+            System.err.println("palisade: start-up failed: " + causes(e));
+            if (Boolean.getBoolean("palisade.trace")) {
+                e.printStackTrace();
+            }
             Runtime.getRuntime().removeShutdownHook(hook);
             server.close();
             if (e instanceof ConfigException ce) {
@@ -81,6 +84,16 @@ public final class Main implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** The chain of causes, one per line, so the root of a container failure is visible without a stack trace. */
+    static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e));
+        java.util.Set<Throwable> seen = new java.util.HashSet<>();
+        for (Throwable c = e.getCause(); c != null && seen.add(c); c = c.getCause()) {
+            sb.append("\n  caused by: ").append(c);
+        }
+        return sb.toString();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

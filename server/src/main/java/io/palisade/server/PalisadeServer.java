@@ -76,7 +76,8 @@ public final class PalisadeServer implements AutoCloseable {
                 new NonceService(NonceService.newSecret(), config.nonceLifetime(), clock),
                 new NonceCountTracker(100_000, config.nonceLifetime(), clock), subscribers.asHa1Lookup());
         Set<String> served = new HashSet<>(domains.names());
-        PalisadeSipServices.install(new PalisadeSipServices(served, authenticator, registrar,
+        PalisadeSipServices.install(new PalisadeSipServices(served, authenticator, algorithms,
+                new io.palisade.core.auth.DigestCompatibility(config.md5OnlyUserAgents()), registrar,
                 new TransportPolicy(config.trustedNetworks(), config.plainRegisterNetworks()),
                 config.maxServerTransactions(), config.heapThresholdPercent()));
 

@@ -1,6 +1,9 @@
 package io.palisade.sip;
 
+import io.palisade.core.auth.DigestAlgorithm;
 import io.palisade.core.auth.DigestAuthenticator;
+import io.palisade.core.auth.DigestCompatibility;
+import java.util.List;
 import io.palisade.core.edge.OverloadGuard;
 import io.palisade.core.edge.TransportPolicy;
 import io.palisade.core.location.RegistrarService;
@@ -20,14 +23,19 @@ public final class PalisadeSipServices {
 
     private final Set<String> domains;
     private final DigestAuthenticator authenticator;
+    private final List<DigestAlgorithm> algorithms;
+    private final DigestCompatibility compatibility;
     private final RegistrarService registrar;
     private final TransportPolicy transportPolicy;
     private final int maxServerTransactions;
     private final int heapPercent;
     private volatile OverloadGuard overloadGuard;
 
-    public PalisadeSipServices(Set<String> domains, DigestAuthenticator authenticator, RegistrarService registrar,
+    public PalisadeSipServices(Set<String> domains, DigestAuthenticator authenticator, List<DigestAlgorithm> algorithms,
+                               DigestCompatibility compatibility, RegistrarService registrar,
                                TransportPolicy transportPolicy, int maxServerTransactions, int heapPercent) {
+        this.algorithms = List.copyOf(algorithms);
+        this.compatibility = Objects.requireNonNull(compatibility);
         this.domains = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         this.authenticator = Objects.requireNonNull(authenticator);
         this.registrar = Objects.requireNonNull(registrar);
@@ -71,6 +79,11 @@ public final class PalisadeSipServices {
 
     public DigestAuthenticator authenticator() {
         return authenticator;
+    }
+
+    /** The digest algorithms to challenge a client with this User-Agent with. */
+    public List<DigestAlgorithm> challengeAlgorithms(String userAgent) {
+        return compatibility.offerFor(userAgent, algorithms);
     }
 
     public RegistrarService registrar() {

@@ -70,11 +70,14 @@ public class RegistrarSipServlet extends SipServlet {
             answer(req, 403, "Forbidden: sips: needs TLS");
             return;
         }
-        AuthOutcome outcome = services.authenticator().authenticate("REGISTER", headerValues(req, "Authorization"));
+        AuthOutcome outcome = services.authenticator().authenticate("REGISTER", headerValues(req, "Authorization"),
+                services.challengeAlgorithms(req.getHeader("User-Agent")));
         if (outcome instanceof AuthOutcome.Challenge c) {
             SipServletResponse r = req.createResponse(401);
-            for (String v : c.headerValues()) {
-                r.addHeader("WWW-Authenticate", v);
+            try {
+                ContainerMessages.addHeaders(r, "WWW-Authenticate", c.headerValues());
+            } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
+                throw new IllegalStateException("challenge header did not parse", e);
             }
             r.send();
             if (c.reason() == io.palisade.core.auth.ChallengeReason.WRONG_PASSWORD

@@ -55,9 +55,17 @@ public final class DigestAuthenticator {
      * @param stale whether to add {@code stale=true} (RFC 7616 s.3.3)
      */
     public List<String> challenge(boolean stale) {
+        return challenge(stale, config.algorithms());
+    }
+
+    /** Like {@link #challenge(boolean)}, offering only those configured algorithms that are in {@code offer}. */
+    public List<String> challenge(boolean stale, List<DigestAlgorithm> offer) {
         String nonce = nonces.issue();
         List<String> values = new ArrayList<>(config.algorithms().size());
         for (DigestAlgorithm a : config.algorithms()) {
+            if (!offer.contains(a)) {
+                continue;
+            }
             StringBuilder b = new StringBuilder(128)
                     .append("Digest realm=").append(quotedRealm)
                     .append(", nonce=\"").append(nonce).append('"')
@@ -79,8 +87,23 @@ public final class DigestAuthenticator {
      *     one for our realm is used, others are ignored (RFC 3261 s.22.3)
      */
     public AuthOutcome authenticate(String method, List<String> authorizationValues) {
+        return authenticate(method, authorizationValues, config.algorithms());
+    }
+
+    /**
+     * Authenticates one request; any challenge offers only the configured algorithms in {@code offer} (for
+     * clients that give up when they see an algorithm they lack, see {@link DigestCompatibility}). Credentials
+     * are still accepted for every configured algorithm.
+     */
+    public AuthOutcome authenticate(String method, List<String> authorizationValues, List<DigestAlgorithm> offer) {
+        List<DigestAlgorithm> offered = config.algorithms().stream().anyMatch(offer::contains) ? offer : config.algorithms();
+        return authenticateOffering(method, authorizationValues, offered);
+    }
+
+    private AuthOutcome authenticateOffering(String method, List<String> authorizationValues,
+                                             List<DigestAlgorithm> offer) {
         if (authorizationValues == null || authorizationValues.isEmpty()) {
-            return challenge(ChallengeReason.NO_CREDENTIALS, Optional.empty(), false);
+            return challenge(ChallengeReason.NO_CREDENTIALS, Optional.empty(), false, offer);
         }
         DigestResponse ours = null;
         DigestParse.Malformed firstMalformed = null;
@@ -109,7 +132,7 @@ public final class DigestAuthenticator {
                 return bad(firstMalformed.reason());
             }
             return challenge(sawDigest ? ChallengeReason.WRONG_REALM : ChallengeReason.NO_CREDENTIALS,
-                    otherRealmUser, false);
+                    otherRealmUser, false, offer);
         }
         if (method == null || method.isEmpty()) {
             throw new IllegalArgumentException("method is required");
@@ -133,7 +156,7 @@ public final class DigestAuthenticator {
         }
         NonceService.Verification nonce = nonces.check(ours.nonce());
         if (nonce.check() == NonceService.NonceCheck.INVALID) {
-            return challenge(ChallengeReason.INVALID_NONCE, user, false);
+            return challenge(ChallengeReason.INVALID_NONCE, user, false, offer);
         }
         Optional<String> ha1 = lookup.ha1(ours.username(), alg);
         String effectiveHa1 = ha1.map(h -> h.toLowerCase(Locale.ROOT)).orElse(dummyHa1.get(alg));
@@ -142,19 +165,19 @@ public final class DigestAuthenticator {
         boolean match = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 ours.response().getBytes(StandardCharsets.US_ASCII));
         if (ha1.isEmpty()) {
-            return challenge(ChallengeReason.UNKNOWN_USER, user, false);
+            return challenge(ChallengeReason.UNKNOWN_USER, user, false, offer);
         }
         if (!match) {
-            return challenge(ChallengeReason.WRONG_PASSWORD, user, false);
+            return challenge(ChallengeReason.WRONG_PASSWORD, user, false, offer);
         }
         if (nonce.check() == NonceService.NonceCheck.STALE) {
-            return challenge(ChallengeReason.STALE_NONCE, user, true);
+            return challenge(ChallengeReason.STALE_NONCE, user, true, offer);
         }
         long nc = Long.parseLong(ours.nc(), 16); // parser guarantees 8 hex digits
         if (!counts.accept(ours.nonce(), nonce.issuedAtMillis(), nc)) {
             // The password was right, so stale=true lets a legitimate client (out-of-order
             // requests on one nonce) retry without prompting; a replayer learns nothing.
-            return challenge(ChallengeReason.REPLAYED_NONCE_COUNT, user, true);
+            return challenge(ChallengeReason.REPLAYED_NONCE_COUNT, user, true, offer);
         }
         return new AuthOutcome.Authenticated(ours.username(), alg);
     }
@@ -169,8 +192,8 @@ public final class DigestAuthenticator {
         return alg.hexDigest(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
     }
 
-    private AuthOutcome challenge(ChallengeReason reason, Optional<String> user, boolean stale) {
-        return new AuthOutcome.Challenge(challenge(stale), reason, user);
+    private AuthOutcome challenge(ChallengeReason reason, Optional<String> user, boolean stale, List<DigestAlgorithm> offer) {
+        return new AuthOutcome.Challenge(challenge(stale, offer), reason, user);
     }
 
     private static AuthOutcome bad(String fault) {

@@ -49,6 +49,7 @@ public final class ConfigLoader {
         k.put("tls.client-ca", null);
         k.put("tls.client-auth", null);
         k.put("auth.algorithms", "SHA-256,MD5");
+        k.put("auth.md5-only-user-agents", "baresip");
         k.put("auth.nonce-lifetime", "300");
         k.put("registrar.min-expires", "60");
         k.put("registrar.max-expires", "3600");
@@ -172,7 +173,8 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return new PalisadeConfig(dataDir, domains, realm, address, tlsPort, udp, tcp, trusted, plainRegister, tls,
-                algorithms.stream().map(a -> a.toUpperCase(Locale.ROOT)).toList(), Duration.ofSeconds(nonceLifetime),
+                algorithms.stream().map(a -> a.toUpperCase(Locale.ROOT)).toList(), in.list("auth.md5-only-user-agents"),
+                Duration.ofSeconds(nonceLifetime),
                 minExpires, maxExpires, defaultExpires, maxContacts, maxTx, heapPercent,
                 in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level);
     }

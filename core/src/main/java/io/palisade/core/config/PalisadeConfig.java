@@ -28,6 +28,7 @@ public record PalisadeConfig(
         NetworkList plainRegisterNetworks,
         TlsConfig tls,
         List<String> authAlgorithms,
+        List<String> md5OnlyUserAgents,
         Duration nonceLifetime,
         int minExpires,
         int maxExpires,
@@ -43,6 +44,7 @@ public record PalisadeConfig(
     public PalisadeConfig {
         domains = List.copyOf(domains);
         authAlgorithms = List.copyOf(authAlgorithms);
+        md5OnlyUserAgents = List.copyOf(md5OnlyUserAgents);
     }
 
     @Override
@@ -51,7 +53,7 @@ public record PalisadeConfig(
                 + ", sipAddress=" + sipAddress + ", tlsPort=" + tlsPort + ", udpPort=" + udpPort
                 + ", tcpPort=" + tcpPort + ", trustedNetworks=" + trustedNetworks
                 + ", plainRegisterNetworks=" + plainRegisterNetworks + ", tls=" + tls
-                + ", authAlgorithms=" + authAlgorithms + ", nonceLifetime=" + nonceLifetime
+                + ", authAlgorithms=" + authAlgorithms + ", md5OnlyUserAgents=" + md5OnlyUserAgents + ", nonceLifetime=" + nonceLifetime
                 + ", expires=" + minExpires + ".." + maxExpires + " (default " + defaultExpires + ")"
                 + ", maxContacts=" + maxContacts + ", maxServerTransactions=" + maxServerTransactions
                 + ", heapThresholdPercent=" + heapThresholdPercent + ", databaseUrl=" + databaseUrl

@@ -20,6 +20,12 @@ final class InertStatsReporter extends RestcommStatsReporter {
         // deliberately nothing: no schedule, no thread, no connection
     }
 
+    /** Restcomm's stop() sends a final report; this one has nothing to stop, since it never started. */
+    @Override
+    public void stop() {
+        // deliberately nothing
+    }
+
     @Override
     @SuppressWarnings("rawtypes")
     public void report(SortedMap<String, Gauge> gauges, SortedMap<String, Counter> counters,

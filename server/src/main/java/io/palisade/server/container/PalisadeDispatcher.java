@@ -2,7 +2,6 @@ package io.palisade.server.container;
 
 import java.lang.reflect.Field;
 import org.mobicents.servlet.sip.core.SipApplicationDispatcherImpl;
-import org.restcomm.commons.statistics.reporter.RestcommStatsReporter;
 
 /**
  * Restcomm's dispatcher with its phone-home statistics reporter replaced before it can be started (the dispatcher
@@ -14,11 +13,9 @@ public final class PalisadeDispatcher extends SipApplicationDispatcherImpl {
         try {
             Field f = SipApplicationDispatcherImpl.class.getDeclaredField("statsReporter");
             f.setAccessible(true);
-            RestcommStatsReporter original = (RestcommStatsReporter) f.get(this);
+            // The replaced reporter is never started, so it owns no thread. Do not close() it: Restcomm's stop()
+            // makes one last report, which is exactly the outbound call this class exists to prevent.
             f.set(this, new InertStatsReporter());
-            if (original != null) {
-                original.close();
-            }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot switch off the container's statistics reporter", e);
         }
