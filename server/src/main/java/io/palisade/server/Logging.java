@@ -10,6 +10,10 @@ import org.apache.log4j.Logger;
  * messages (credentials, SDP keys) never reach a log at the default level.
  */
 final class Logging {
+    /** Held here: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
+    private static final java.util.logging.Logger DIGESTER =
+            java.util.logging.Logger.getLogger("org.apache.catalina.startup.DigesterFactory");
+
     private Logging() {
     }
 
@@ -29,6 +33,7 @@ final class Logging {
             Logger.getLogger(pkg).setLevel(container);
         }
         Logger.getLogger("org.flywaydb").setLevel(deep ? palisade : org.apache.log4j.Level.ERROR);
+        DIGESTER.setLevel(deep ? Level.FINE : Level.SEVERE); // it warns about JSP schemas a SIP app never uses
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("");
         jul.setLevel(deep ? Level.FINE : Level.WARNING);
         for (java.util.logging.Handler h : jul.getHandlers()) {

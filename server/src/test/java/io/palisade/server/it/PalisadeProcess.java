@@ -36,6 +36,7 @@ final class PalisadeProcess implements AutoCloseable {
     final int udpPort;
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
+    private final Thread reader;
 
     private PalisadeProcess(Path dataDir, Path configFile, int tlsPort, int tcpPort, int udpPort, Process process) {
         this.dataDir = dataDir;
@@ -44,7 +45,7 @@ final class PalisadeProcess implements AutoCloseable {
         this.tcpPort = tcpPort;
         this.udpPort = udpPort;
         this.process = process;
-        Thread reader = new Thread(() -> {
+        this.reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -156,12 +157,14 @@ final class PalisadeProcess implements AutoCloseable {
 
     /** SIGTERM, then wait; returns the exit code. */
     int stop(Duration timeout) throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of its output, losing the last lines.
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
             throw new IllegalStateException("Palisade did not stop within " + timeout + " of SIGTERM:\n" + output());
         }
+        reader.join(10_000); // everything the process wrote before it ended is in output()
         return process.exitValue();
     }
 
