@@ -65,6 +65,7 @@ public final class PalisadeServer implements AutoCloseable {
         domains = Domains.resolve(config);
         database = openDatabase(config);
         Clock clock = Clock.systemUTC();
+        io.palisade.core.subscriber.RealmBinding.check(database.dataSource(), domains.realm());
         SubscriberDirectory subscribers = new JdbcSubscriberDirectory(database.dataSource(), domains.realm());
         RegistrarService registrar = new RegistrarService(
                 new RegistrarConfig(config.minExpires(), config.maxExpires(), config.defaultExpires(), config.maxContacts()),

@@ -38,6 +38,7 @@ final class UserCommands {
         Logging.configure("WARN");
         Domains domains = Domains.resolve(config);
         try (Database db = PalisadeServer.openDatabase(config)) {
+            io.palisade.core.subscriber.RealmBinding.check(db.dataSource(), domains.realm());
             return action.run(new JdbcSubscriberDirectory(db.dataSource(), domains.realm()));
         } catch (SubscriberException e) {
             System.err.println("palisade: " + e.getMessage());

@@ -55,7 +55,7 @@ public final class ConfigLoader {
         k.put("registrar.max-expires", "3600");
         k.put("registrar.default-expires", "3600");
         k.put("registrar.max-contacts", "10");
-        k.put("overload.max-server-transactions", "20000");
+        k.put("overload.max-server-transactions", "200000");
         k.put("overload.heap-percent", "85");
         k.put("database.url", null);
         k.put("database.user", null);

@@ -31,6 +31,7 @@ class BaresipTlsIT {
         cfg.remove("sip.trusted-networks");
         cfg.remove("sip.plain-register-networks");
         cfg.remove("auth.realm");
+        cfg.remove("sip.domain"); // the domains are then the host name and the listening address
         server = PalisadeProcess.start(data, cfg);
         assertEquals(0, server.cli("correct-horse-battery\n", "user", "add", "alice", "--password-stdin").exitCode());
     }
