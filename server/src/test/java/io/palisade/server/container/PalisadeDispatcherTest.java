@@ -12,6 +12,9 @@ import org.mobicents.servlet.sip.core.SipApplicationDispatcherImpl;
 class PalisadeDispatcherTest {
     @Test
     void statisticsReporterIsInertAndStartsNoThread() throws Exception {
+        // the dispatcher reads its message-factory setting from the service that normally creates it
+        org.mobicents.servlet.sip.startup.StaticServiceHolder.sipStandardService =
+                new org.mobicents.servlet.sip.startup.SipStandardService();
         PalisadeDispatcher dispatcher = new PalisadeDispatcher();
         Field f = SipApplicationDispatcherImpl.class.getDeclaredField("statsReporter");
         f.setAccessible(true);
