@@ -55,8 +55,8 @@ public final class PalisadeServer implements AutoCloseable {
         System.setProperty("h2.bindAddress", "127.0.0.1");
         io.palisade.core.db.DatabaseConfig db = config.databaseUrl()
                 .map(url -> new io.palisade.core.db.DatabaseConfig(url, config.databaseUser().orElse(""),
-                        config.databasePassword().orElse(""), 16))
-                .orElseGet(() -> io.palisade.core.db.DatabaseConfig.h2File(config.dataDir()));
+                        config.databasePassword().orElse(""), config.sipThreads() + 4))
+                .orElseGet(() -> io.palisade.core.db.DatabaseConfig.h2File(config.dataDir()).withMaxPoolSize(config.sipThreads() + 4));
         return Database.open(db);
     }
 
@@ -132,7 +132,7 @@ public final class PalisadeServer implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "palisade");
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
-        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "64");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(config.sipThreads()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         p.setProperty("org.mobicents.ha.javax.sip.CACHE_CLASS_NAME", "org.mobicents.ha.javax.sip.cache.NoCache");

@@ -34,6 +34,7 @@ public record PalisadeConfig(
         int maxExpires,
         int defaultExpires,
         int maxContacts,
+        int sipThreads,
         int maxServerTransactions,
         int heapThresholdPercent,
         Optional<String> databaseUrl,
@@ -55,7 +56,7 @@ public record PalisadeConfig(
                 + ", plainRegisterNetworks=" + plainRegisterNetworks + ", tls=" + tls
                 + ", authAlgorithms=" + authAlgorithms + ", md5OnlyUserAgents=" + md5OnlyUserAgents + ", nonceLifetime=" + nonceLifetime
                 + ", expires=" + minExpires + ".." + maxExpires + " (default " + defaultExpires + ")"
-                + ", maxContacts=" + maxContacts + ", maxServerTransactions=" + maxServerTransactions
+                + ", maxContacts=" + maxContacts + ", sipThreads=" + sipThreads + ", maxServerTransactions=" + maxServerTransactions
                 + ", heapThresholdPercent=" + heapThresholdPercent + ", databaseUrl=" + databaseUrl
                 + ", databaseUser=" + databaseUser + ", databasePassword=" + databasePassword.map(p -> "****")
                 + ", logLevel=" + logLevel + "]";

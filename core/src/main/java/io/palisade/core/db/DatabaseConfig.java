@@ -61,6 +61,11 @@ public record DatabaseConfig(String jdbcUrl, String user, String password, int m
      *
      * @throws UncheckedIOException if the data directory or secret file cannot be used
      */
+    /** The same database with another pool size (one connection per SIP worker thread, plus a few). */
+    public DatabaseConfig withMaxPoolSize(int size) {
+        return new DatabaseConfig(jdbcUrl, user, password, size);
+    }
+
     public static DatabaseConfig h2File(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
         String url = "jdbc:h2:file:" + dir.resolve("palisade") + ";AUTO_SERVER=TRUE";
