@@ -65,7 +65,8 @@ class SippRegistrationIT {
         return ExternalTool.run(Duration.ofSeconds(120), tmp, List.of("sipp", "127.0.0.1:" + port,
                 "-sf", ExternalTool.REPO.resolve("src/sipp/" + scenario).toString(), "-key", "domain", "127.0.0.1",
                 "-inf", injection.toString(), "-t", "t1", "-m", Integer.toString(calls), "-r", "100", "-l", "50",
-                "-nostdin", "-timeout", "90", "-timeout_error", "-max_socket", "100"));
+                "-nostdin", "-timeout", "90", "-timeout_error", "-max_socket", "100",
+                "-p", Integer.toString(PalisadeProcess.freePort()))); // SIPp binds 5060 by default: one local port per run
     }
 
     @Test
