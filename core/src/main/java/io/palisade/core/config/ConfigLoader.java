@@ -58,6 +58,10 @@ public final class ConfigLoader {
         // Measured on 2 cores: 4 SIP worker threads gave 1,260 registrations/s, 16 gave 510/s, 64 collapsed at
         // 2,000/s offered (lock convoys on the PRNG and the connection pool). So: a few per core.
         k.put("sip.threads", Integer.toString(2 * Runtime.getRuntime().availableProcessors()));
+        // JAIN-SIP gives every UDP datagram a buffer of this size, and a server transaction keeps it for Timer J
+        // (32 s): at 64 KiB that was most of the heap under load. Larger messages belong on TCP/TLS anyway
+        // (RFC 3261 section 18.1.1).
+        k.put("sip.max-message-size", "8192");
         k.put("overload.max-server-transactions", "200000");
         k.put("overload.heap-percent", "85");
         k.put("database.url", null);
@@ -167,6 +171,7 @@ public final class ConfigLoader {
         }
         int maxContacts = in.intIn("registrar.max-contacts", 1, 1000);
         int threads = in.intIn("sip.threads", 1, 512);
+        int maxMessage = in.intIn("sip.max-message-size", 2048, 65535);
         int maxTx = in.intIn("overload.max-server-transactions", 100, 10_000_000);
         int heapPercent = in.intIn("overload.heap-percent", 10, 99);
         String level = in.required("log.level").toUpperCase(Locale.ROOT);
@@ -179,7 +184,7 @@ public final class ConfigLoader {
         return new PalisadeConfig(dataDir, domains, realm, address, tlsPort, udp, tcp, trusted, plainRegister, tls,
                 algorithms.stream().map(a -> a.toUpperCase(Locale.ROOT)).toList(), in.list("auth.md5-only-user-agents"),
                 Duration.ofSeconds(nonceLifetime),
-                minExpires, maxExpires, defaultExpires, maxContacts, threads, maxTx, heapPercent,
+                minExpires, maxExpires, defaultExpires, maxContacts, threads, maxMessage, maxTx, heapPercent,
                 in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level);
     }
 

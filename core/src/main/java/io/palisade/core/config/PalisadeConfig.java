@@ -35,6 +35,7 @@ public record PalisadeConfig(
         int defaultExpires,
         int maxContacts,
         int sipThreads,
+        int maxMessageSize,
         int maxServerTransactions,
         int heapThresholdPercent,
         Optional<String> databaseUrl,
@@ -56,7 +57,7 @@ public record PalisadeConfig(
                 + ", plainRegisterNetworks=" + plainRegisterNetworks + ", tls=" + tls
                 + ", authAlgorithms=" + authAlgorithms + ", md5OnlyUserAgents=" + md5OnlyUserAgents + ", nonceLifetime=" + nonceLifetime
                 + ", expires=" + minExpires + ".." + maxExpires + " (default " + defaultExpires + ")"
-                + ", maxContacts=" + maxContacts + ", sipThreads=" + sipThreads + ", maxServerTransactions=" + maxServerTransactions
+                + ", maxContacts=" + maxContacts + ", sipThreads=" + sipThreads + ", maxMessageSize=" + maxMessageSize + ", maxServerTransactions=" + maxServerTransactions
                 + ", heapThresholdPercent=" + heapThresholdPercent + ", databaseUrl=" + databaseUrl
                 + ", databaseUser=" + databaseUser + ", databasePassword=" + databasePassword.map(p -> "****")
                 + ", logLevel=" + logLevel + "]";
