@@ -150,42 +150,53 @@ final class UserCommands {
         }
     }
 
-    @Command(name = "disable", description = "Disable a SIP user (kept, but cannot authenticate).")
-    static final class Disable implements Callable<Integer> {
+    /** A command that changes one named user and reports whether that user existed. */
+    abstract static class OneUser implements Callable<Integer> {
         @ParentCommand
         UserCommands parent;
         @Parameters(index = "0", paramLabel = "USER")
         String user;
 
+        abstract boolean change(SubscriberDirectory dir);
+
+        abstract String done();
+
         @Override
         public Integer call() throws Exception {
-            return parent.withDirectory(dir -> report(dir.setEnabled(user, false), "disabled " + user, user));
+            return parent.withDirectory(dir -> report(change(dir), done() + " " + user, user));
+        }
+    }
+
+    @Command(name = "disable", description = "Disable a SIP user (kept, but cannot authenticate).")
+    static final class Disable extends OneUser {
+        boolean change(SubscriberDirectory dir) {
+            return dir.setEnabled(user, false);
+        }
+
+        String done() {
+            return "disabled";
         }
     }
 
     @Command(name = "enable", description = "Enable a disabled SIP user.")
-    static final class Enable implements Callable<Integer> {
-        @ParentCommand
-        UserCommands parent;
-        @Parameters(index = "0", paramLabel = "USER")
-        String user;
+    static final class Enable extends OneUser {
+        boolean change(SubscriberDirectory dir) {
+            return dir.setEnabled(user, true);
+        }
 
-        @Override
-        public Integer call() throws Exception {
-            return parent.withDirectory(dir -> report(dir.setEnabled(user, true), "enabled " + user, user));
+        String done() {
+            return "enabled";
         }
     }
 
     @Command(name = "remove", description = "Remove a SIP user.")
-    static final class Remove implements Callable<Integer> {
-        @ParentCommand
-        UserCommands parent;
-        @Parameters(index = "0", paramLabel = "USER")
-        String user;
+    static final class Remove extends OneUser {
+        boolean change(SubscriberDirectory dir) {
+            return dir.remove(user);
+        }
 
-        @Override
-        public Integer call() throws Exception {
-            return parent.withDirectory(dir -> report(dir.remove(user), "removed " + user, user));
+        String done() {
+            return "removed";
         }
     }
 
