@@ -104,7 +104,8 @@ final class PalisadeProcess implements AutoCloseable {
     /** A port free on loopback for both TCP and UDP right now. */
     static int freePort() {
         for (int i = 0; i < 100; i++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            // below Linux's ephemeral range (32768-60999), so no client socket or auto-bound listener can take it
+            int port = ThreadLocalRandom.current().nextInt(10_000, 32_000);
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
                  DatagramSocket d = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
                 return port;

@@ -72,7 +72,7 @@ class SippRegistrationIT {
     @Test
     void everyUserRegistersOverTcp() throws Exception {
         ExternalTool.Result r = sipp(server.tcpPort, "register-auth.xml", users, USERS);
-        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(0, r.exitCode(), r.output() + "\nserver:\n" + server.output());
         PalisadeProcess.Cli list = server.cli(null, "registrations", "list");
         assertTrue(list.out().contains("sip:u" + (USERS - 1) + "@127.0.0.1"), list.out());
     }
@@ -80,7 +80,7 @@ class SippRegistrationIT {
     @Test
     void wrongPasswordsAreRefused() throws Exception {
         ExternalTool.Result r = sipp(server.tcpPort, "register-wrong-password.xml", wrong, 20);
-        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(0, r.exitCode(), r.output() + "\nserver:\n" + server.output());
     }
 
     @Test
