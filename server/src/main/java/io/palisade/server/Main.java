@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code java -jar palisade.jar}: starts the server (the default) or manages it from the command line. */
 @Command(name = "palisade", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Palisade, a secure enterprise SIP server.",
-        subcommands = {UserCommands.class, RegistrationCommands.class, CommandLine.HelpCommand.class})
+        subcommands = {UserCommands.class, RegistrationCommands.class, SecurityCommands.Bans.class,
+                SecurityCommands.Events.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, description = "Configuration file (Java properties). Environment variables "

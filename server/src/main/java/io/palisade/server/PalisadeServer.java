@@ -7,6 +7,11 @@ import io.palisade.core.auth.NonceCountTracker;
 import io.palisade.core.auth.NonceService;
 import io.palisade.core.config.PalisadeConfig;
 import io.palisade.core.db.Database;
+import io.palisade.core.edge.EdgeGuard;
+import io.palisade.core.edge.JdbcBanStore;
+import io.palisade.core.edge.JdbcSecurityEventStore;
+import io.palisade.core.edge.JsonSecurityLog;
+import io.palisade.core.edge.SecurityEvents;
 import io.palisade.core.edge.TransportPolicy;
 import io.palisade.core.location.JdbcRegistrationStore;
 import io.palisade.core.location.RegistrarConfig;
@@ -43,6 +48,8 @@ public final class PalisadeServer implements AutoCloseable {
     private ScheduledExecutorService housekeeping;
     private TlsIdentity tls;
     private Domains domains;
+    private SecurityEvents securityEvents;
+    private EdgeGuard edge;
 
     public PalisadeServer(PalisadeConfig config) {
         this.config = config;
@@ -76,10 +83,13 @@ public final class PalisadeServer implements AutoCloseable {
         DigestAuthenticator authenticator = new DigestAuthenticator(digest,
                 new NonceService(NonceService.newSecret(), config.nonceLifetime(), clock),
                 new NonceCountTracker(100_000, config.nonceLifetime(), clock), subscribers.asHa1Lookup());
+        securityEvents = new SecurityEvents(List.of(new JsonSecurityLog(config.securityLog()),
+                new JdbcSecurityEventStore(database.dataSource())), clock);
+        edge = new EdgeGuard(config.edge(), new JdbcBanStore(database.dataSource()), securityEvents, clock, System::nanoTime);
         Set<String> served = new HashSet<>(domains.names());
         PalisadeSipServices.install(new PalisadeSipServices(served, authenticator, algorithms,
                 new io.palisade.core.auth.DigestCompatibility(config.md5OnlyUserAgents()), registrar,
-                new TransportPolicy(config.trustedNetworks(), config.plainRegisterNetworks()),
+                new TransportPolicy(config.trustedNetworks(), config.plainRegisterNetworks()), edge,
                 config.maxServerTransactions(), config.heapThresholdPercent()));
 
         List<String> certNames = new ArrayList<>(domains.names());
@@ -112,6 +122,13 @@ public final class PalisadeServer implements AutoCloseable {
                 LOG.warn("sweeping expired bindings failed: {}", e.toString());
             }
         }, 10, 30, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                edge.refresh();
+            } catch (RuntimeException e) {
+                LOG.warn("edge housekeeping failed: {}", e.toString());
+            }
+        }, 2, 2, TimeUnit.SECONDS);
 
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.println("TLS certificate " + (tls.generated() ? "(self-signed, generated now) " : "")
@@ -165,7 +182,15 @@ public final class PalisadeServer implements AutoCloseable {
     @Override
     public void close() {
         if (housekeeping != null) {
-            housekeeping.shutdownNow();
+            // let a running task finish: interrupting a thread inside H2 closes the database file under everyone
+            housekeeping.shutdown();
+            try {
+                if (!housekeeping.awaitTermination(10, TimeUnit.SECONDS)) {
+                    housekeeping.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (container != null) {
             try {
@@ -176,6 +201,18 @@ public final class PalisadeServer implements AutoCloseable {
             container = null;
         }
         PalisadeSipServices.uninstall();
+        if (edge != null) {
+            try {
+                edge.refresh(); // the failure counters reach the database before it closes
+            } catch (RuntimeException e) {
+                LOG.warn("storing edge state at shutdown: {}", e.toString());
+            }
+            edge = null;
+        }
+        if (securityEvents != null) {
+            securityEvents.close();
+            securityEvents = null;
+        }
         if (database != null) {
             database.close();
             database = null;

@@ -27,13 +27,16 @@ public final class PalisadeSipServices {
     private final DigestCompatibility compatibility;
     private final RegistrarService registrar;
     private final TransportPolicy transportPolicy;
+    private final io.palisade.core.edge.EdgeGuard edge;
     private final int maxServerTransactions;
     private final int heapPercent;
     private volatile OverloadGuard overloadGuard;
 
     public PalisadeSipServices(Set<String> domains, DigestAuthenticator authenticator, List<DigestAlgorithm> algorithms,
                                DigestCompatibility compatibility, RegistrarService registrar,
-                               TransportPolicy transportPolicy, int maxServerTransactions, int heapPercent) {
+                               TransportPolicy transportPolicy, io.palisade.core.edge.EdgeGuard edge,
+                               int maxServerTransactions, int heapPercent) {
+        this.edge = Objects.requireNonNull(edge);
         this.algorithms = List.copyOf(algorithms);
         this.compatibility = Objects.requireNonNull(compatibility);
         this.domains = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
@@ -88,6 +91,10 @@ public final class PalisadeSipServices {
 
     public RegistrarService registrar() {
         return registrar;
+    }
+
+    public io.palisade.core.edge.EdgeGuard edge() {
+        return edge;
     }
 
     public TransportPolicy transportPolicy() {

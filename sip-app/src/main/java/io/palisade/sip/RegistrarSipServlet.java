@@ -73,6 +73,13 @@ public class RegistrarSipServlet extends SipServlet {
         AuthOutcome outcome = services.authenticator().authenticate("REGISTER", headerValues(req, "Authorization"),
                 services.challengeAlgorithms(req.getHeader("User-Agent")));
         if (outcome instanceof AuthOutcome.Challenge c) {
+            if (c.reason().isFailedAttempt()) {
+                // counted before the answer leaves: a client that fails for the last time meets its ban at once
+                services.edge().authFailed(source, c.attemptedUser().orElse(""),
+                        c.reason() == io.palisade.core.auth.ChallengeReason.UNKNOWN_USER);
+                LOG.info("registration refused: {} for user '{}' from {} over {}", c.reason(),
+                        c.attemptedUser().orElse("?"), source, transport);
+            }
             SipServletResponse r = req.createResponse(401);
             try {
                 ContainerMessages.addHeaders(r, "WWW-Authenticate", c.headerValues());
@@ -80,11 +87,6 @@ public class RegistrarSipServlet extends SipServlet {
                 throw new IllegalStateException("challenge header did not parse", e);
             }
             r.send();
-            if (c.reason() == io.palisade.core.auth.ChallengeReason.WRONG_PASSWORD
-                    || c.reason() == io.palisade.core.auth.ChallengeReason.UNKNOWN_USER) {
-                LOG.info("registration refused: {} for user '{}' from {} over {}", c.reason(),
-                        c.attemptedUser().orElse("?"), source, transport);
-            }
             return;
         }
         if (outcome instanceof AuthOutcome.Rejected rej) {

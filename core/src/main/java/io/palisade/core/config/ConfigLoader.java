@@ -64,6 +64,26 @@ public final class ConfigLoader {
         k.put("sip.max-message-size", "8192");
         k.put("overload.max-server-transactions", "200000");
         k.put("overload.heap-percent", "85");
+        k.put("edge.max-headers", "100");
+        k.put("edge.max-header-length", "4096");
+        k.put("edge.max-vias", "16");
+        k.put("edge.limit.address-requests", "200/s burst 400");
+        k.put("edge.limit.address-registers", "100/s burst 400");
+        k.put("edge.limit.address-invites", "20/s burst 40");
+        k.put("edge.limit.user-registers", "2/s burst 10");
+        k.put("edge.ban.address-failures", "10");
+        k.put("edge.ban.user-failures", "30");
+        k.put("edge.ban.failure-window", "300");
+        k.put("edge.ban.duration", "600");
+        k.put("edge.ban.max-duration", "86400");
+        k.put("edge.ban.offence-memory", "604800");
+        k.put("edge.scanner.user-agents", String.join(",", io.palisade.core.edge.EdgeConfig.DEFAULT_SCANNERS));
+        k.put("edge.scanner.unknown-users", "5");
+        k.put("edge.exempt-networks", "");
+        k.put("edge.deny-networks", "");
+        k.put("edge.tls.allow-networks", "");
+        k.put("edge.max-tracked-sources", "100000");
+        k.put("edge.security-log", null);
         k.put("database.url", null);
         k.put("database.user", null);
         k.put("database.password", null);
@@ -174,6 +194,8 @@ public final class ConfigLoader {
         int maxMessage = in.intIn("sip.max-message-size", 2048, 65535);
         int maxTx = in.intIn("overload.max-server-transactions", 100, 10_000_000);
         int heapPercent = in.intIn("overload.heap-percent", 10, 99);
+        io.palisade.core.edge.EdgeConfig edge = edge(in, problems);
+        Optional<Path> securityLog = in.optional("edge.security-log").map(v -> Path.of(v).toAbsolutePath().normalize());
         String level = in.required("log.level").toUpperCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
             problems.add("log.level: '" + level + "' is not one of " + new TreeSet<>(LOG_LEVELS));
@@ -185,7 +207,36 @@ public final class ConfigLoader {
                 algorithms.stream().map(a -> a.toUpperCase(Locale.ROOT)).toList(), in.list("auth.md5-only-user-agents"),
                 Duration.ofSeconds(nonceLifetime),
                 minExpires, maxExpires, defaultExpires, maxContacts, threads, maxMessage, maxTx, heapPercent,
-                in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level);
+                in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level,
+                edge, securityLog.orElse(dataDir.resolve("security.log")));
+    }
+
+    private static io.palisade.core.edge.EdgeConfig edge(Parser in, List<String> problems) {
+        int banSeconds = in.intIn("edge.ban.duration", 1, 365 * 86_400);
+        int maxBanSeconds = in.intIn("edge.ban.max-duration", 1, 365 * 86_400);
+        if (maxBanSeconds < banSeconds) {
+            problems.add("edge.ban.max-duration: must not be shorter than edge.ban.duration");
+            maxBanSeconds = banSeconds;
+        }
+        return new io.palisade.core.edge.EdgeConfig(
+                in.intIn("edge.max-headers", 10, 1000),
+                in.intIn("edge.max-header-length", 256, 65_535),
+                in.intIn("edge.max-vias", 1, 100),
+                in.rate("edge.limit.address-requests"),
+                in.rate("edge.limit.address-registers"),
+                in.rate("edge.limit.address-invites"),
+                in.rate("edge.limit.user-registers"),
+                in.intIn("edge.ban.address-failures", 1, 1_000_000),
+                in.intIn("edge.ban.user-failures", 1, 1_000_000),
+                Duration.ofSeconds(in.intIn("edge.ban.failure-window", 1, 86_400)),
+                Duration.ofSeconds(banSeconds), Duration.ofSeconds(maxBanSeconds),
+                Duration.ofSeconds(in.intIn("edge.ban.offence-memory", 0, 365 * 86_400)),
+                in.list("edge.scanner.user-agents"),
+                in.intIn("edge.scanner.unknown-users", 1, 1_000_000),
+                in.networks("edge.exempt-networks"),
+                in.networks("edge.deny-networks"),
+                in.networks("edge.tls.allow-networks"),
+                in.intIn("edge.max-tracked-sources", 1_000, 10_000_000));
     }
 
     private static TlsConfig tls(Parser in, List<String> problems) {
@@ -270,6 +321,22 @@ public final class ConfigLoader {
             }
             problems.add(key + ": expected a whole number from " + min + " to " + max + ", got '" + v + "'");
             return Integer.parseInt(KEYS.get(key));
+        }
+
+        /** {@code N/s} or {@code N/s burst M} (burst defaults to N, at least 1). */
+        io.palisade.core.edge.EdgeConfig.Rate rate(String key) {
+            String v = required(key);
+            java.util.regex.Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*/\\s*s(?:\\s+burst\\s+(\\d+))?")
+                    .matcher(v.trim());
+            if (m.matches()) {
+                double per = Double.parseDouble(m.group(1));
+                int burst = m.group(2) == null ? (int) Math.max(1, Math.ceil(per)) : Integer.parseInt(m.group(2));
+                if (per > 0 && per <= 1_000_000 && burst >= 1 && burst <= 10_000_000) {
+                    return new io.palisade.core.edge.EdgeConfig.Rate(per, burst);
+                }
+            }
+            problems.add(key + ": expected a rate like '20/s' or '20/s burst 40', got '" + v + "'");
+            return new io.palisade.core.edge.EdgeConfig.Rate(1, 1);
         }
 
         NetworkList networks(String key) {

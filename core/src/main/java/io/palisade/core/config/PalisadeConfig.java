@@ -41,7 +41,9 @@ public record PalisadeConfig(
         Optional<String> databaseUrl,
         Optional<String> databaseUser,
         Optional<String> databasePassword,
-        String logLevel) {
+        String logLevel,
+        io.palisade.core.edge.EdgeConfig edge,
+        Path securityLog) {
 
     public PalisadeConfig {
         domains = List.copyOf(domains);
@@ -60,6 +62,6 @@ public record PalisadeConfig(
                 + ", maxContacts=" + maxContacts + ", sipThreads=" + sipThreads + ", maxMessageSize=" + maxMessageSize + ", maxServerTransactions=" + maxServerTransactions
                 + ", heapThresholdPercent=" + heapThresholdPercent + ", databaseUrl=" + databaseUrl
                 + ", databaseUser=" + databaseUser + ", databasePassword=" + databasePassword.map(p -> "****")
-                + ", logLevel=" + logLevel + "]";
+                + ", logLevel=" + logLevel + ", edge=" + edge + ", securityLog=" + securityLog + "]";
     }
 }

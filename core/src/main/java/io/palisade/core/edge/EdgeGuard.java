@@ -133,7 +133,9 @@ public final class EdgeGuard {
             TokenBucket s = sourceRegisters.bucket(src, now);
             if (!s.tryTake(now)) {
                 over = s;
-            } else if (!f.toUser().isEmpty()) {
+            } else if (!f.toUser().isEmpty() && f.credentials()) {
+                // only requests with credentials count against a user: a flood that merely names a victim must not
+                // lock the victim out (and wrong credentials lead to a ban of their source)
                 TokenBucket u = userRegisters.bucket(f.toUser().toLowerCase(Locale.ROOT), now);
                 if (!u.tryTake(now)) {
                     over = u;
@@ -349,11 +351,11 @@ public final class EdgeGuard {
      */
     public void refresh() {
         Instant now = clock.instant();
-        Map<String, Ban> stored = new HashMap<>();
-        for (Ban b : store.all()) {
-            stored.put(b.address(), b);
-        }
-        synchronized (bans) {
+        synchronized (bans) { // read the store under the lock: a ban() racing with this must not be undone
+            Map<String, Ban> stored = new HashMap<>();
+            for (Ban b : store.all()) {
+                stored.put(b.address(), b);
+            }
             for (Iterator<Map.Entry<String, Ban>> it = bans.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Ban> e = it.next();
                 Ban s = stored.get(e.getKey());

@@ -29,9 +29,10 @@ public final class JsonSecurityLog implements SecurityEventSink {
         out.flush();
     }
 
+    /** Times to the millisecond: fail2ban's date parser takes at most six fractional digits. */
     public static String line(SecurityEvent e) {
         StringBuilder sb = new StringBuilder(160).append("{\"time\":\"")
-                .append(DateTimeFormatter.ISO_INSTANT.format(e.at())).append("\",\"event\":\"")
+                .append(DateTimeFormatter.ISO_INSTANT.format(e.at().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))).append("\",\"event\":\"")
                 .append(e.kind().wireName()).append("\",\"source\":\"");
         escape(sb, e.source()).append("\",\"user\":\"");
         escape(sb, e.user()).append("\",\"detail\":\"");

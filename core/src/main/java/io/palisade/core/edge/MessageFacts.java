@@ -19,6 +19,7 @@ package io.palisade.core.edge;
  * @param requestUriScheme sip, sips, tel, ...
  * @param inDialog        the request carries a To tag (or is ACK/CANCEL)
  * @param offersCrypto    the body is SDP with an {@code a=crypto} line
+ * @param credentials     the request carries Authorization or Proxy-Authorization
  */
 public record MessageFacts(
         String method,
@@ -34,5 +35,6 @@ public record MessageFacts(
         String toUser,
         String requestUriScheme,
         boolean inDialog,
-        boolean offersCrypto) {
+        boolean offersCrypto,
+        boolean credentials) {
 }

@@ -75,12 +75,12 @@ class EdgeGuardTest {
     }
 
     static MessageFacts register(String source, String user) {
-        return new MessageFacts("REGISTER", "TLS", source, 10, 200, 1, 70, 0, 0, "Phone/1.0", user, "sip", false, false);
+        return new MessageFacts("REGISTER", "TLS", source, 10, 200, 1, 70, 0, 0, "Phone/1.0", user, "sip", false, false, true);
     }
 
     static MessageFacts invite(String transport, String scheme, int maxForwards, boolean crypto) {
         return new MessageFacts("INVITE", transport, "198.51.100.7", 12, 200, 1, maxForwards, 10, 10, "Phone/1.0", "bob",
-                scheme, false, crypto);
+                scheme, false, crypto, true);
     }
 
     List<SecurityEvent.Kind> kinds() throws InterruptedException {
@@ -196,7 +196,7 @@ class EdgeGuardTest {
     void scannerUserAgentsAreDroppedSilentlyAndBanned() throws Exception {
         EdgeGuard g = guard(EdgeConfig.defaults());
         MessageFacts svwar = new MessageFacts("OPTIONS", "UDP", "192.0.2.66", 8, 100, 1, 70, 0, 0, "friendly-scanner",
-                "100", "sip", false, false);
+                "100", "sip", false, false, true);
         assertInstanceOf(Verdict.Drop.class, g.inspect(svwar));
         assertInstanceOf(Verdict.Drop.class, g.inspect(register("192.0.2.66", "alice")), "banned, whatever it claims next");
         assertTrue(kinds().contains(SecurityEvent.Kind.SCANNER));
@@ -264,17 +264,27 @@ class EdgeGuardTest {
     }
 
     @Test
+    void requestsWithoutCredentialsDoNotCountAgainstTheUserTheyName() {
+        EdgeGuard g = guard(EdgeConfig.defaults());
+        for (int i = 0; i < 50; i++) {
+            g.inspect(new MessageFacts("REGISTER", "TLS", "198.51.100.9", 10, 200, 1, 70, 0, 0, "x", "alice", "sip", false,
+                    false, false));
+        }
+        assertInstanceOf(Verdict.Pass.class, g.inspect(register("198.51.100.10", "alice")));
+    }
+
+    @Test
     void insaneRequestsAreRefusedWithAReasonNamingTheFault() {
         EdgeGuard g = guard(EdgeConfig.defaults());
-        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 101, 100, 1, 70, 0, 0, "", "a", "sip", false, false),
+        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 101, 100, 1, 70, 0, 0, "", "a", "sip", false, false, true),
                 400, "too many header fields");
-        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 5000, 1, 70, 0, 0, "", "a", "sip", false, false),
+        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 5000, 1, 70, 0, 0, "", "a", "sip", false, false, true),
                 400, "header field too long");
-        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 17, 70, 0, 0, "", "a", "sip", false, false),
+        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 17, 70, 0, 0, "", "a", "sip", false, false, true),
                 400, "too many Via");
-        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 1, -1, 0, 0, "", "a", "sip", false, false),
+        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 1, -1, 0, 0, "", "a", "sip", false, false, true),
                 400, "Max-Forwards missing");
-        assertReject(g, new MessageFacts("REGISTER", "UDP", "198.51.100.1", 10, 100, 1, 70, 20, 5, "", "a", "sip", false, false),
+        assertReject(g, new MessageFacts("REGISTER", "UDP", "198.51.100.1", 10, 100, 1, 70, 20, 5, "", "a", "sip", false, false, true),
                 400, "Content-Length");
         assertReject(g, invite("TLS", "sip", 0, false), 483, "Too Many Hops");
         assertReject(g, invite("TCP", "sips", 70, false), 403, "sips: requires TLS");

@@ -68,6 +68,8 @@ final class PalisadeProcess implements AutoCloseable {
         cfg.put("sip.udp.port", Integer.toString(freePort()));
         cfg.put("sip.trusted-networks", "127.0.0.0/8");
         cfg.put("sip.plain-register-networks", "127.0.0.0/8");
+        // the tests' main client address is exempt from rate limits and bans; the edge tests use 127.0.0.2 and up
+        cfg.put("edge.exempt-networks", "127.0.0.1/32");
         cfg.put("sip.domain", "127.0.0.1");
         cfg.put("auth.realm", "palisade.test");
         return cfg;

@@ -49,13 +49,18 @@ final class SipTestClient implements AutoCloseable {
     private long cseq = 1;
 
     private SipTestClient(String transport, Socket socket, DatagramSocket udp, InetSocketAddress server) throws IOException {
+        this(transport, socket, udp, server, "127.0.0.1");
+    }
+
+    private SipTestClient(String transport, Socket socket, DatagramSocket udp, InetSocketAddress server, String local)
+            throws IOException {
         this.transport = transport;
         this.socket = socket;
         this.udp = udp;
         this.server = server;
         this.in = socket == null ? null : socket.getInputStream();
         this.out = socket == null ? null : socket.getOutputStream();
-        this.localAddress = "127.0.0.1";
+        this.localAddress = local;
         this.localPort = socket != null ? socket.getLocalPort() : udp.getLocalPort();
     }
 
@@ -71,6 +76,31 @@ final class SipTestClient implements AutoCloseable {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(10_000);
         return new SipTestClient("TCP", s, null, new InetSocketAddress("127.0.0.1", port));
+    }
+
+    /** A UDP client on another loopback address (127.0.0.2, ...), to act as a separate source. */
+    static SipTestClient udpFrom(String local, int port) throws IOException {
+        DatagramSocket d = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(local), 0));
+        d.setSoTimeout(3_000);
+        return new SipTestClient("UDP", null, d, new InetSocketAddress("127.0.0.1", port), local);
+    }
+
+    /** A TLS client on another loopback address. */
+    static SipTestClient tlsFrom(String local, int port, Path serverCertPem) throws Exception {
+        SSLSocket s = (SSLSocket) trusting(serverCertPem).getSocketFactory().createSocket("127.0.0.1", port,
+                InetAddress.getByName(local), 0);
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        return new SipTestClient("TLS", s, null, new InetSocketAddress("127.0.0.1", port), local);
+    }
+
+    /** Shortens how long reads wait (for "no answer" checks). */
+    void readTimeout(int millis) throws IOException {
+        if (udp != null) {
+            udp.setSoTimeout(millis);
+        } else {
+            socket.setSoTimeout(millis);
+        }
     }
 
     static SipTestClient udp(int port) throws IOException {

@@ -6,7 +6,9 @@ import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import io.palisade.core.edge.EdgeGuard;
 import io.palisade.core.edge.OverloadGuard;
+import io.palisade.core.edge.Verdict;
 import io.palisade.core.edge.TransportPolicy;
 import io.palisade.sip.PalisadeSipServices;
 import java.io.IOException;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sees every message before JAIN-SIP creates a transaction ({@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}):
- * drops plain UDP/TCP from untrusted sources and sheds new requests with 503 when the node is overloaded, so a
- * flood cannot pile up transactions and sessions until the heap is gone. Decisions live in {@code core/edge}.
+ * drops plain UDP/TCP from untrusted sources, applies the SIP firewall ({@link EdgeGuard}: access lists, bans,
+ * scanners, sanity limits, rate limits) and sheds new requests with 503 when the node is overloaded, so a flood
+ * cannot pile up transactions and sessions until the heap is gone. Decisions live in {@code core/edge}.
  */
 public final class EdgeValve implements SIPMessageValve {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeValve.class);
@@ -40,27 +43,47 @@ public final class EdgeValve implements SIPMessageValve {
         if (!transports.admits(transport, source)) {
             return false; // silently: an untrusted source learns nothing from the plain listeners
         }
+        EdgeGuard edge = services.edge();
+        Verdict verdict;
+        try {
+            verdict = edge.inspect(RequestFacts.of(request, transport, source, edge.config().maxHeaderLength()));
+        } catch (RuntimeException e) {
+            // a message the stack parsed but we cannot read: refuse it rather than let it go further
+            LOG.debug("edge could not inspect a request from {}: {}", source, e.toString());
+            verdict = new Verdict.Reject(400, "Bad Request: malformed message");
+        }
+        if (verdict instanceof Verdict.Drop) {
+            return false;
+        }
+        if (verdict instanceof Verdict.Reject r) {
+            if (!Request.ACK.equals(request.getMethod())) {
+                send(request, channel, r.status(), r.reason(), r.retryAfter().orElse(-1));
+            }
+            return false;
+        }
         String method = request.getMethod();
         if (Request.ACK.equals(method) || Request.CANCEL.equals(method) || request.getToTag() != null) {
             return true; // in-dialog traffic and transaction completion always pass so calls can end cleanly
         }
         OverloadGuard guard = services.overloadGuardFor(stack::getServerTransactionTableSize);
         if (guard.shedNewRequest()) {
-            refuse(request, channel, guard.retryAfterSeconds());
+            send(request, channel, 503, "Service Unavailable: overloaded", guard.retryAfterSeconds());
             return false;
         }
         return true;
     }
 
-    private static void refuse(SIPRequest request, MessageChannel channel, int retryAfter) {
+    private static void send(SIPRequest request, MessageChannel channel, int status, String reason, int retryAfter) {
         try {
-            SIPResponse busy = request.createResponse(503, "Service Unavailable: overloaded");
-            RetryAfter ra = new RetryAfter();
-            ra.setRetryAfter(retryAfter);
-            busy.setHeader(ra);
-            channel.sendMessage(busy);
+            SIPResponse response = request.createResponse(status, reason);
+            if (retryAfter >= 0) {
+                RetryAfter ra = new RetryAfter();
+                ra.setRetryAfter(retryAfter);
+                response.setHeader(ra);
+            }
+            channel.sendMessage(response);
         } catch (IOException | InvalidArgumentException | RuntimeException e) {
-            LOG.debug("could not send 503 while overloaded: {}", e.getClass().getSimpleName());
+            LOG.debug("could not send {} from the edge: {}", status, e.getClass().getSimpleName());
         }
     }
 
