@@ -128,6 +128,10 @@ public final class SdesNegotiator {
         if (p.unauthenticatedSrtp()) {
             return "UNAUTHENTICATED_SRTP refused: packets must be authenticated";
         }
+        if (p.unencryptedSrtp() || p.unencryptedSrtcp()) {
+            // jitsi-srtp 1.1 cannot run HMAC-only (its NULL cipher path fails): refuse the line, not the offer
+            return "UNENCRYPTED_SRTP/UNENCRYPTED_SRTCP are not supported by the SRTP engine";
+        }
         if (p.kdr() > 0) {
             return "KDR other than 0 is not supported";
         }

@@ -46,6 +46,9 @@ public final class SrtpStream implements AutoCloseable {
     private boolean closed;
 
     private SrtpStream(boolean sender, SrtpSuite suite, MasterKey key, SessionParams params) {
+        if (params.unencryptedSrtp() || params.unencryptedSrtcp() || params.unauthenticatedSrtp()) {
+            throw new IllegalArgumentException("unencrypted or unauthenticated SRTP is not supported");
+        }
         this.sender = sender;
         this.suite = suite;
         byte[] k = key.key();
@@ -82,13 +85,19 @@ public final class SrtpStream implements AutoCloseable {
 
     static SrtpPolicy policy(SrtpSuite s, boolean encrypt, boolean rtcp) {
         int tag = rtcp ? s.srtcpTagLength() : s.srtpTagLength();
+        SrtpPolicy p;
         if (s.aead()) {
             // RFC 7714: GCM always authenticates; "unencrypted" is GCM used as GMAC (auth only)
-            return new SrtpPolicy(SrtpPolicy.AESGCM_ENCRYPTION, s.keyLength(), SrtpPolicy.NULL_AUTHENTICATION, 0, tag,
+            p = new SrtpPolicy(SrtpPolicy.AESGCM_ENCRYPTION, s.keyLength(), SrtpPolicy.NULL_AUTHENTICATION, 0, tag,
                     s.saltLength());
+        } else {
+            p = new SrtpPolicy(encrypt ? SrtpPolicy.AESCM_ENCRYPTION : SrtpPolicy.NULL_ENCRYPTION, s.keyLength(),
+                    SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, tag, s.saltLength());
         }
-        return new SrtpPolicy(encrypt ? SrtpPolicy.AESCM_ENCRYPTION : SrtpPolicy.NULL_ENCRYPTION, s.keyLength(),
-                SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, tag, s.saltLength());
+        // A relay sends what its receiving side authenticated and replay-checked; a second check on
+        // the sending side would only drop audio when the peer rekeys and restarts its sequence.
+        p.setSendReplayEnabled(false);
+        return p;
     }
 
     /** Adds SRTP protection to an RTP packet in place (the buffer grows by the tag and MKI). */

@@ -80,11 +80,12 @@ class SdesNegotiatorTest {
     }
 
     @Test
-    void unencryptedSrtcpIsAcceptedAndEchoed() {
+    void unencryptedSrtcpLineIsRefusedButTheNextLineIsUsed() {
         var out = assertInstanceOf(SdesOutcome.Secure.class, defaults.answer(true,
-                List.of(line(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80) + " UNENCRYPTED_SRTCP"), null));
-        assertTrue(out.local().params().unencryptedSrtcp());
-        assertTrue(out.local().toSdpValue().endsWith(" UNENCRYPTED_SRTCP"));
+                List.of(line(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80) + " UNENCRYPTED_SRTCP",
+                        line(2, SrtpSuite.AES_CM_128_HMAC_SHA1_32)), null));
+        assertEquals(2, out.local().tag());
+        assertTrue(out.refused().get(0).reason().contains("UNENCRYPTED_SRTCP"));
     }
 
     @Test
