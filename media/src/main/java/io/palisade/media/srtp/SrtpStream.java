@@ -1,0 +1,330 @@
+// Copyright (C) the Palisade authors. SPDX-License-Identifier: AGPL-3.0-or-later
+package io.palisade.media.srtp;
+
+import io.palisade.media.sdes.MasterKey;
+import io.palisade.media.sdes.SessionParams;
+import io.palisade.media.sdes.SrtpSuite;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpContextFactory;
+import org.jitsi.srtp.SrtpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.srtp.SrtpPolicy;
+import org.jitsi.utils.logging2.Logger;
+import org.jitsi.utils.logging2.LoggerImpl;
+
+/**
+ * One direction of SRTP and SRTCP (RFC 3711) under one master key, through jitsi-srtp: either the
+ * sender (protect) or the receiver (unprotect: authenticate, replay-check, decrypt). A crypto
+ * context per SSRC holds the rollover counter and the replay window; a new stream (a rekey) starts
+ * them afresh. Not thread-safe: one I/O thread owns a stream. Keys are zeroed by {@link #close()}.
+ */
+public final class SrtpStream implements AutoCloseable {
+    /** Most SSRCs one stream keeps contexts for; an authenticated newcomer beyond it replaces the oldest. */
+    static final int MAX_SSRCS = 16;
+    private static final Logger JITSI_LOG = new LoggerImpl(SrtpStream.class.getName(), Level.WARNING);
+
+    private final boolean sender;
+    private final SrtpSuite suite;
+    private final SrtpContextFactory factory;
+    private final long lifetime;
+    private final int mkiLength;
+    private final byte[] mki;
+    private final byte[] tagScratch = new byte[16];
+    private final Map<Integer, SrtpCryptoContext> rtp = new HashMap<>();
+    private final Map<Integer, SrtcpCryptoContext> rtcp = new HashMap<>();
+    private int lastRtpSsrc;
+    private SrtpCryptoContext lastRtp;
+    private int lastRtcpSsrc;
+    private SrtcpCryptoContext lastRtcp;
+    private long rtpCount;
+    private long rtcpCount;
+    private boolean closed;
+
+    private SrtpStream(boolean sender, SrtpSuite suite, MasterKey key, SessionParams params) {
+        if (params.unencryptedSrtp() || params.unencryptedSrtcp() || params.unauthenticatedSrtp()) {
+            throw new IllegalArgumentException("unencrypted or unauthenticated SRTP is not supported");
+        }
+        this.sender = sender;
+        this.suite = suite;
+        byte[] k = key.key();
+        byte[] s = key.salt();
+        try {
+            factory = new SrtpContextFactory(sender, k, s, policy(suite, !params.unencryptedSrtp(), false),
+                    policy(suite, !params.unencryptedSrtcp(), true), JITSI_LOG);
+        } finally {
+            Arrays.fill(k, (byte) 0);
+            Arrays.fill(s, (byte) 0);
+        }
+        this.lifetime = key.lifetime().orElse(SrtpSuite.MAX_LIFETIME);
+        this.mkiLength = key.mkiLength();
+        this.mki = new byte[mkiLength];
+        int v = key.mki().orElse(0);
+        for (int i = 0; i < mkiLength; i++) {
+            mki[i] = (byte) (v >>> (8 * (mkiLength - 1 - i)));
+        }
+    }
+
+    /** The sending half: protects packets with our key. */
+    public static SrtpStream sender(SrtpSuite suite, MasterKey key, SessionParams params) {
+        return new SrtpStream(true, suite, key, params);
+    }
+
+    /** The receiving half: verifies and decrypts packets sent with the peer's key. */
+    public static SrtpStream receiver(SrtpSuite suite, MasterKey key, SessionParams params) {
+        return new SrtpStream(false, suite, key, params);
+    }
+
+    public SrtpSuite suite() {
+        return suite;
+    }
+
+    static SrtpPolicy policy(SrtpSuite s, boolean encrypt, boolean rtcp) {
+        int tag = rtcp ? s.srtcpTagLength() : s.srtpTagLength();
+        SrtpPolicy p;
+        if (s.aead()) {
+            // RFC 7714: GCM always authenticates; "unencrypted" is GCM used as GMAC (auth only)
+            p = new SrtpPolicy(SrtpPolicy.AESGCM_ENCRYPTION, s.keyLength(), SrtpPolicy.NULL_AUTHENTICATION, 0, tag,
+                    s.saltLength());
+        } else {
+            p = new SrtpPolicy(encrypt ? SrtpPolicy.AESCM_ENCRYPTION : SrtpPolicy.NULL_ENCRYPTION, s.keyLength(),
+                    SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, tag, s.saltLength());
+        }
+        // A relay sends what its receiving side authenticated and replay-checked; a second check on
+        // the sending side would only drop audio when the peer rekeys and restarts its sequence.
+        p.setSendReplayEnabled(false);
+        return p;
+    }
+
+    /** Adds SRTP protection to an RTP packet in place (the buffer grows by the tag and MKI). */
+    public SrtpStatus protectRtp(PacketBuffer p) {
+        checkSender(true);
+        if (p.getLength() < 12) {
+            return SrtpStatus.INVALID;
+        }
+        if (++rtpCount > lifetime) {
+            return SrtpStatus.KEY_EXPIRED;
+        }
+        try {
+            SrtpCryptoContext c = rtpContext(ssrcRtp(p), true);
+            SrtpStatus st = map(c.transformPacket(p));
+            if (st == SrtpStatus.OK) {
+                insertMki(p, suite.srtpTagLength());
+            }
+            return st;
+        } catch (GeneralSecurityException e) {
+            return SrtpStatus.FAIL;
+        }
+    }
+
+    /** Verifies and decrypts an SRTP packet in place; anything but OK means: drop it. */
+    public SrtpStatus unprotectRtp(PacketBuffer p) {
+        checkSender(false);
+        if (p.getLength() < 12 + mkiLength + suite.srtpTagLength() || (p.getBuffer()[p.getOffset()] & 0xC0) != 0x80) {
+            return SrtpStatus.INVALID;
+        }
+        if (!stripMki(p, suite.srtpTagLength())) {
+            return SrtpStatus.INVALID;
+        }
+        if (rtpCount >= lifetime) {
+            return SrtpStatus.KEY_EXPIRED;
+        }
+        int ssrc = ssrcRtp(p);
+        try {
+            SrtpCryptoContext c = rtpContext(ssrc, false);
+            boolean fresh = c == null;
+            if (fresh) {
+                c = factory.deriveContext(ssrc, 0);
+            }
+            SrtpStatus st = map(c.reverseTransformPacket(p, false));
+            if (st == SrtpStatus.OK) {
+                rtpCount++;
+                if (fresh) {
+                    keep(rtp, ssrc, c);
+                }
+                lastRtpSsrc = ssrc;
+                lastRtp = c;
+            }
+            return st;
+        } catch (GeneralSecurityException e) {
+            return SrtpStatus.FAIL;
+        }
+    }
+
+    /** Adds SRTCP protection (E flag, index, tag) to an RTCP compound packet in place. */
+    public SrtpStatus protectRtcp(PacketBuffer p) {
+        checkSender(true);
+        if (p.getLength() < 8) {
+            return SrtpStatus.INVALID;
+        }
+        if (++rtcpCount > Math.min(lifetime, 1L << 31)) {
+            return SrtpStatus.KEY_EXPIRED;
+        }
+        try {
+            SrtcpCryptoContext c = rtcpContext(ssrcRtcp(p), true);
+            SrtpStatus st = map(c.transformPacket(p));
+            if (st == SrtpStatus.OK) {
+                insertMki(p, suite.srtcpTagLength());
+            }
+            return st;
+        } catch (GeneralSecurityException e) {
+            return SrtpStatus.FAIL;
+        }
+    }
+
+    /** Verifies and decrypts an SRTCP packet in place. */
+    public SrtpStatus unprotectRtcp(PacketBuffer p) {
+        checkSender(false);
+        if (p.getLength() < 8 + 4 + mkiLength + suite.srtcpTagLength() || (p.getBuffer()[p.getOffset()] & 0xC0) != 0x80) {
+            return SrtpStatus.INVALID;
+        }
+        if (!stripMki(p, suite.srtcpTagLength())) {
+            return SrtpStatus.INVALID;
+        }
+        int ssrc = ssrcRtcp(p);
+        try {
+            SrtcpCryptoContext c = rtcpContext(ssrc, false);
+            boolean fresh = c == null;
+            if (fresh) {
+                c = factory.deriveControlContext(ssrc);
+            }
+            SrtpStatus st = map(c.reverseTransformPacket(p));
+            if (st == SrtpStatus.OK) {
+                rtcpCount++;
+                if (fresh) {
+                    keep(rtcp, ssrc, c);
+                }
+                lastRtcpSsrc = ssrc;
+                lastRtcp = c;
+            }
+            return st;
+        } catch (GeneralSecurityException e) {
+            return SrtpStatus.FAIL;
+        }
+    }
+
+    /** Zeroes the master key copy held by the context factory and forgets every context. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            factory.close();
+            rtp.clear();
+            rtcp.clear();
+            lastRtp = null;
+            lastRtcp = null;
+        }
+    }
+
+    private SrtpCryptoContext rtpContext(int ssrc, boolean create) throws GeneralSecurityException {
+        if (lastRtp != null && lastRtpSsrc == ssrc) {
+            return lastRtp;
+        }
+        SrtpCryptoContext c = rtp.get(ssrc);
+        if (c == null && create) {
+            c = factory.deriveContext(ssrc, 0);
+            keep(rtp, ssrc, c);
+        }
+        if (c != null) {
+            lastRtpSsrc = ssrc;
+            lastRtp = c;
+        }
+        return c;
+    }
+
+    private SrtcpCryptoContext rtcpContext(int ssrc, boolean create) throws GeneralSecurityException {
+        if (lastRtcp != null && lastRtcpSsrc == ssrc) {
+            return lastRtcp;
+        }
+        SrtcpCryptoContext c = rtcp.get(ssrc);
+        if (c == null && create) {
+            c = factory.deriveControlContext(ssrc);
+            keep(rtcp, ssrc, c);
+        }
+        if (c != null) {
+            lastRtcpSsrc = ssrc;
+            lastRtcp = c;
+        }
+        return c;
+    }
+
+    private static <C> void keep(Map<Integer, C> map, int ssrc, C c) {
+        if (map.size() >= MAX_SSRCS) {
+            map.remove(map.keySet().iterator().next());
+        }
+        map.put(ssrc, c);
+    }
+
+    private void insertMki(PacketBuffer p, int tagLen) {
+        if (mkiLength == 0) {
+            return;
+        }
+        p.grow(mkiLength);
+        byte[] b = p.getBuffer();
+        int tagStart = p.getOffset() + p.getLength() - tagLen;
+        System.arraycopy(b, tagStart, b, tagStart + mkiLength, tagLen);
+        System.arraycopy(mki, 0, b, tagStart, mkiLength);
+        p.setLength(p.getLength() + mkiLength);
+    }
+
+    /** RFC 3711 3.1: the MKI sits between the (encrypted) payload and the tag, unauthenticated. */
+    private boolean stripMki(PacketBuffer p, int tagLen) {
+        if (mkiLength == 0) {
+            return true;
+        }
+        byte[] b = p.getBuffer();
+        int tagStart = p.getOffset() + p.getLength() - tagLen;
+        int mkiStart = tagStart - mkiLength;
+        int diff = 0;
+        for (int i = 0; i < mkiLength; i++) {
+            diff |= b[mkiStart + i] ^ mki[i];
+        }
+        if (diff != 0) {
+            return false;
+        }
+        System.arraycopy(b, tagStart, tagScratch, 0, tagLen);
+        System.arraycopy(tagScratch, 0, b, mkiStart, tagLen);
+        p.setLength(p.getLength() - mkiLength);
+        return true;
+    }
+
+    private void checkSender(boolean wantSender) {
+        if (closed) {
+            throw new IllegalStateException("stream closed");
+        }
+        if (sender != wantSender) {
+            throw new IllegalStateException(sender ? "a sender stream cannot unprotect" : "a receiver stream cannot protect");
+        }
+    }
+
+    private static int ssrcRtp(PacketBuffer p) {
+        return readInt(p.getBuffer(), p.getOffset() + 8);
+    }
+
+    private static int ssrcRtcp(PacketBuffer p) {
+        return readInt(p.getBuffer(), p.getOffset() + 4);
+    }
+
+    static int readInt(byte[] b, int i) {
+        return (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | b[i + 3] & 0xff;
+    }
+
+    private static SrtpStatus map(SrtpErrorStatus s) {
+        return switch (s) {
+            case OK -> SrtpStatus.OK;
+            case AUTH_FAIL -> SrtpStatus.AUTH_FAIL;
+            case REPLAY_FAIL, REPLAY_OLD -> SrtpStatus.REPLAY;
+            case INVALID_PACKET -> SrtpStatus.INVALID;
+            default -> SrtpStatus.FAIL;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "SrtpStream[" + (sender ? "sender" : "receiver") + ", " + suite + ", keys redacted]";
+    }
+}
