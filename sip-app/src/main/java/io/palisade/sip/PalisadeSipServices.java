@@ -107,7 +107,10 @@ public final class PalisadeSipServices {
         if (g == null) {
             synchronized (this) {
                 if (overloadGuard == null) {
-                    overloadGuard = new OverloadGuard(maxServerTransactions, heapPercent, serverTransactions);
+                    overloadGuard = new OverloadGuard(maxServerTransactions, heapPercent, serverTransactions,
+                            state -> edge.events().record(state.startsWith("on")
+                                    ? io.palisade.core.edge.SecurityEvent.Kind.OVERLOAD_ON
+                                    : io.palisade.core.edge.SecurityEvent.Kind.OVERLOAD_OFF, "", "", state));
                 }
                 g = overloadGuard;
             }

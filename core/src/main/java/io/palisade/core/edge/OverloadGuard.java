@@ -22,8 +22,17 @@ public final class OverloadGuard {
     private final LongAdder shed = new LongAdder();
     private volatile long heapCheckedAt;
     private volatile boolean heapHigh;
+    private final java.util.concurrent.atomic.AtomicBoolean overloaded = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.function.Consumer<String> onChange;
 
     public OverloadGuard(int maxServerTransactions, int heapPercent, IntSupplier serverTransactions) {
+        this(maxServerTransactions, heapPercent, serverTransactions, s -> { });
+    }
+
+    /** @param onChange told "on: ..." when shedding starts and "off" when it stops (for security events) */
+    public OverloadGuard(int maxServerTransactions, int heapPercent, IntSupplier serverTransactions,
+                         java.util.function.Consumer<String> onChange) {
+        this.onChange = onChange;
         this.maxServerTransactions = maxServerTransactions;
         this.heapPercent = heapPercent;
         this.serverTransactions = serverTransactions;
@@ -33,9 +42,14 @@ public final class OverloadGuard {
 
     /** True when a new (out-of-dialog) request must be refused now; counts each refusal. */
     public boolean shedNewRequest() {
-        boolean over = serverTransactions.getAsInt() >= maxServerTransactions || heapHigh();
+        int tx = serverTransactions.getAsInt();
+        boolean over = tx >= maxServerTransactions || heapHigh();
         if (over) {
             shed.increment();
+        }
+        if (overloaded.get() != over && overloaded.compareAndSet(!over, over)) {
+            onChange.accept(over ? "on: " + tx + " server transactions, heap " + (heapHigh ? "above" : "below") + " "
+                    + heapPercent + " %" : "off");
         }
         return over;
     }

@@ -95,6 +95,9 @@ class OverloadIT {
             }
             assertEquals(200, last, "registration works again after the flood");
             assertTrue(server.output().lines().noneMatch(l -> l.contains("OutOfMemoryError")), server.output());
+            String log = java.nio.file.Files.readString(data.resolve("security.log"));
+            assertTrue(log.contains("\"event\":\"overload_on\""), "overload is reported:\n" + log);
+            assertTrue(log.contains("\"event\":\"overload_off\""), "and its end:\n" + log);
         }
     }
 }
