@@ -202,6 +202,8 @@ public final class PalisadeServer implements AutoCloseable {
         }
         PalisadeSipServices.uninstall();
         if (edge != null) {
+            System.out.println("Edge totals: passed " + edge.passed() + ", rejected " + edge.rejected() + ", dropped "
+                    + edge.dropped() + "; security events " + edge.events().counts());
             try {
                 edge.refresh(); // the failure counters reach the database before it closes
             } catch (RuntimeException e) {
