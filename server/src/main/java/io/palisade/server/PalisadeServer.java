@@ -85,7 +85,8 @@ public final class PalisadeServer implements AutoCloseable {
                 new NonceCountTracker(100_000, config.nonceLifetime(), clock), subscribers.asHa1Lookup());
         securityEvents = new SecurityEvents(List.of(new JsonSecurityLog(config.securityLog()),
                 new JdbcSecurityEventStore(database.dataSource())), clock);
-        edge = new EdgeGuard(config.edge(), new JdbcBanStore(database.dataSource()), securityEvents, clock, System::nanoTime);
+        edge = new EdgeGuard(config.edge(), new JdbcBanStore(database.dataSource()),
+                new io.palisade.core.edge.JdbcUserNetworkStore(database.dataSource()), securityEvents, clock, System::nanoTime);
         Set<String> served = new HashSet<>(domains.names());
         PalisadeSipServices.install(new PalisadeSipServices(served, authenticator, algorithms,
                 new io.palisade.core.auth.DigestCompatibility(config.md5OnlyUserAgents()), registrar,

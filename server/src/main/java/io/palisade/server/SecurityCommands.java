@@ -75,7 +75,7 @@ final class SecurityCommands {
             Logging.configure("WARN");
             try (Database db = PalisadeServer.openDatabase(config)) {
                 JdbcBanStore store = new JdbcBanStore(db.dataSource());
-                Instant now = Instant.now();
+                Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as the database keeps it
                 Optional<Ban> b = store.find(address).filter(x -> x.activeAt(now));
                 if (b.isEmpty()) {
                     System.err.println("palisade: " + address + " is not banned");

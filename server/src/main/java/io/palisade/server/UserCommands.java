@@ -27,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code palisade user ...}: manage SIP users in the subscriber directory. Passwords are turned into HA1 at once. */
 @Command(name = "user", description = "Add, list, disable, enable, remove and import SIP users.",
         subcommands = {UserCommands.Add.class, UserCommands.ListUsers.class, UserCommands.Disable.class,
-            UserCommands.Enable.class, UserCommands.Remove.class, UserCommands.Passwd.class, UserCommands.Import.class})
+            UserCommands.Enable.class, UserCommands.Remove.class, UserCommands.Passwd.class, UserCommands.Import.class,
+            UserCommands.Networks.class})
 final class UserCommands {
     @ParentCommand
     Main main;
@@ -103,6 +104,51 @@ final class UserCommands {
                 System.out.println("added user " + user + " (realm " + dir.realm() + ")");
                 return 0;
             });
+        }
+    }
+
+    @Command(name = "networks", description = "Show or set the networks a user may register from (none: anywhere).")
+    static final class Networks implements Callable<Integer> {
+        @ParentCommand
+        UserCommands parent;
+        @Parameters(index = "0", paramLabel = "USER")
+        String user;
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "CIDR", description = "e.g. 10.0.0.0/8 2001:db8::/32")
+        java.util.List<String> networks = new java.util.ArrayList<>();
+        @Option(names = "--clear", description = "lift the restriction")
+        boolean clear;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.List<io.palisade.core.net.Cidr> parsed = new java.util.ArrayList<>();
+            for (String n : networks) {
+                java.util.Optional<io.palisade.core.net.Cidr> c = io.palisade.core.net.Cidr.parse(n);
+                if (c.isEmpty()) {
+                    System.err.println("palisade: CIDR: '" + n + "' is not a network in CIDR form (like 10.0.0.0/8)");
+                    return 2;
+                }
+                parsed.add(c.get());
+            }
+            if (clear && !parsed.isEmpty()) {
+                System.err.println("palisade: give either --clear or networks, not both");
+                return 2;
+            }
+            var config = parent.main.config();
+            Logging.configure("WARN");
+            try (Database db = PalisadeServer.openDatabase(config)) {
+                var directory = new JdbcSubscriberDirectory(db.dataSource(), Domains.resolve(config).realm());
+                if (directory.find(user).isEmpty()) {
+                    System.err.println("palisade: no user '" + user + "'");
+                    return 1;
+                }
+                var store = new io.palisade.core.edge.JdbcUserNetworkStore(db.dataSource());
+                if (clear || !parsed.isEmpty()) {
+                    store.set(user, new io.palisade.core.net.NetworkList(parsed));
+                }
+                io.palisade.core.net.NetworkList now = store.of(user);
+                System.out.println(user + " may register from " + (now.isEmpty() ? "anywhere" : now.networks().toString()));
+                return 0;
+            }
         }
     }
 

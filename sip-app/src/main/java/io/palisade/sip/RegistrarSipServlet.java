@@ -94,6 +94,10 @@ public class RegistrarSipServlet extends SipServlet {
             return;
         }
         AuthOutcome.Authenticated who = (AuthOutcome.Authenticated) outcome;
+        if (!services.edge().userMayConnectFrom(who.username(), source)) {
+            answer(req, 403, "Forbidden: not allowed from this network");
+            return;
+        }
         RegisterRequest rr = toRegisterRequest(req, toUri, who.username(), transport, source);
         RegisterResult result = services.registrar().register(rr);
         if (result instanceof RegisterResult.Refused refused) {

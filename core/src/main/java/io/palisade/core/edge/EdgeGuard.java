@@ -4,6 +4,7 @@ package io.palisade.core.edge;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,6 +36,8 @@ public final class EdgeGuard {
 
     private final EdgeConfig cfg;
     private final BanStore store;
+    private final UserNetworkStore networkStore;
+    private volatile Map<String, io.palisade.core.net.NetworkList> userNetworks;
     private final SecurityEvents events;
     private final Clock clock;
     private final LongSupplier nanos;
@@ -52,7 +55,15 @@ public final class EdgeGuard {
     private final LongAdder dropped = new LongAdder();
 
     public EdgeGuard(EdgeConfig cfg, BanStore store, SecurityEvents events, Clock clock, LongSupplier nanoTime) {
+        this(cfg, store, null, events, clock, nanoTime);
+    }
+
+    /** @param networks per-user access lists, or {@code null} for none */
+    public EdgeGuard(EdgeConfig cfg, BanStore store, UserNetworkStore networks, SecurityEvents events, Clock clock,
+                     LongSupplier nanoTime) {
         this.cfg = cfg;
+        this.networkStore = networks;
+        this.userNetworks = networks == null ? Map.of() : networks.all();
         this.store = store;
         this.events = events;
         this.clock = clock;
@@ -257,6 +268,19 @@ public final class EdgeGuard {
         return failures.computeIfAbsent(subject, k -> new Window(now, 0)).add(now, cfg.failureWindow());
     }
 
+    /**
+     * May {@code user}, just authenticated, use Palisade from {@code source}? False (and a {@code denied} event) when
+     * the user has an access list that does not contain the source.
+     */
+    public boolean userMayConnectFrom(String user, String source) {
+        io.palisade.core.net.NetworkList allowed = userNetworks.get(user);
+        if (allowed == null || allowed.isEmpty() || allowed.contains(source)) {
+            return true;
+        }
+        events.record(SecurityEvent.Kind.DENIED, source, user, "user not allowed from this network");
+        return false;
+    }
+
     /** True at most once a second: scanning a full map per request would let a flood cost O(n) each. */
     private boolean mayPrune() {
         long n = nanos.getAsLong();
@@ -272,7 +296,7 @@ public final class EdgeGuard {
         if (cfg.exemptNetworks().contains(address)) {
             return;
         }
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // as stored: databases keep micro- or milliseconds
         Ban b;
         synchronized (bans) {
             Ban old = bans.get(address);
@@ -303,7 +327,7 @@ public final class EdgeGuard {
 
     /** Lifts an active ban now; false when the address is not banned. */
     public boolean lift(String address, String by) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Ban lifted;
         synchronized (bans) {
             Ban b = bans.get(address);
@@ -390,6 +414,9 @@ public final class EdgeGuard {
             }
             Ban b = bans.get(a);
             announce(a, b != null && planned != null && b.until().isBefore(planned) ? "lifted" : "expired");
+        }
+        if (networkStore != null) {
+            userNetworks = networkStore.all(); // takes in changes made with the CLI or the console
         }
         failures.values().removeIf(w -> w.expired(now, cfg.failureWindow()));
         probes.values().removeIf(p -> p.expired(now, cfg.failureWindow()));

@@ -157,11 +157,13 @@ class EdgeGuardTest {
 
     @Test
     void aBanLiftedInTheStoreByAnotherProcessIsTakenInOnRefresh() throws Exception {
+        now = now.plusNanos(123_456_123); // finer than the database keeps: the stored ban must still match
         EdgeGuard g = guard(EdgeConfig.defaults());
         g.ban("203.0.113.9", "test", null, "");
         g.refresh();
         Ban b = store.find("203.0.113.9").orElseThrow();
-        store.save(new Ban(b.address(), b.reason(), b.since(), now, b.offences())); // what `palisade ban lift` does
+        // what `palisade bans lift` does
+        store.save(new Ban(b.address(), b.reason(), b.since(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), b.offences()));
         g.refresh();
         assertInstanceOf(Verdict.Pass.class, g.inspect(register("203.0.113.9", "alice")));
         assertTrue(events.flush(5_000));
@@ -271,6 +273,26 @@ class EdgeGuardTest {
                     false, false));
         }
         assertInstanceOf(Verdict.Pass.class, g.inspect(register("198.51.100.10", "alice")));
+    }
+
+    @Test
+    void aUserWithAnAccessListMayOnlyComeFromThoseNetworks() throws Exception {
+        JdbcUserNetworkStore networks = new JdbcUserNetworkStore(db.dataSource());
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO subscriber (username, display_name, enabled, ha1_md5, ha1_sha256, created_at)"
+                    + " VALUES ('alice', NULL, TRUE, '', '', CURRENT_TIMESTAMP)");
+        }
+        EdgeGuard g = new EdgeGuard(EdgeConfig.defaults(), store, networks, events, clock, () -> nanos);
+        assertTrue(g.userMayConnectFrom("alice", "203.0.113.9"), "no list: anywhere");
+        networks.set("alice", new NetworkList(List.of(Cidr.parse("10.0.0.0/8").orElseThrow())));
+        g.refresh();
+        assertTrue(g.userMayConnectFrom("alice", "10.1.2.3"));
+        assertFalse(g.userMayConnectFrom("alice", "203.0.113.9"));
+        assertTrue(g.userMayConnectFrom("bob", "203.0.113.9"), "other users unaffected");
+        assertTrue(kinds().contains(SecurityEvent.Kind.DENIED));
+        networks.set("alice", NetworkList.none());
+        g.refresh();
+        assertTrue(g.userMayConnectFrom("alice", "203.0.113.9"));
     }
 
     @Test

@@ -46,7 +46,7 @@ class EdgeIT {
         cfg.put("edge.limit.address-registers", "20/s burst 20");
         server = PalisadeProcess.start(data, cfg);
         StringBuilder csv = new StringBuilder("user,password\n");
-        for (String u : List.of("alice", "bob", "carol")) {
+        for (String u : List.of("alice", "bob", "carol", "dana")) {
             csv.append(u).append(",pw-").append(u).append('\n');
         }
         for (int i = 0; i < LEGIT; i++) {
@@ -90,12 +90,16 @@ class EdgeIT {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        await(what, timeout, 100, condition);
+    }
+
+    static void await(String what, Duration timeout, long pollMillis, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("timed out waiting for: " + what);
             }
-            Thread.sleep(100);
+            Thread.sleep(pollMillis);
         }
     }
 
@@ -152,6 +156,31 @@ class EdgeIT {
         PalisadeProcess.Cli badAddress = server.cli(null, "bans", "lift", "not-an-address");
         assertEquals(2, badAddress.exitCode(), badAddress.out());
         assertTrue(badAddress.out().contains("ADDRESS"), badAddress.out());
+    }
+
+    static int status(String from, String user) {
+        try {
+            return register(server, from, user, "pw-" + user).status();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void aUserLimitedToANetworkIsRefusedFromAnywhereElse() throws Exception {
+        PalisadeProcess.Cli bad = server.cli(null, "user", "networks", "dana", "127.0.0.300/32");
+        assertEquals(2, bad.exitCode(), bad.out());
+        assertTrue(bad.out().contains("CIDR: '127.0.0.300/32'"), bad.out());
+        PalisadeProcess.Cli set = server.cli(null, "user", "networks", "dana", "127.0.0.30/32");
+        assertEquals(0, set.exitCode(), set.out());
+        assertTrue(set.out().contains("127.0.0.30/32"), set.out());
+        // the running server takes the list in within seconds; polled slowly to stay under the user's own rate limit
+        await("dana refused from 127.0.0.31", Duration.ofSeconds(15), 700, () -> status("127.0.0.31", "dana") == 403);
+        assertEquals(200, status("127.0.0.30", "dana"), "allowed from its own network");
+        assertEquals(0, server.cli(null, "user", "networks", "dana", "--clear").exitCode());
+        await("dana allowed anywhere again", Duration.ofSeconds(15), 700, () -> status("127.0.0.31", "dana") == 200);
+        await("denial in the security log", Duration.ofSeconds(10),
+                () -> securityLog(server).contains("\"event\":\"denied\",\"source\":\"127.0.0.31\",\"user\":\"dana\""));
     }
 
     static String options(SipTestClient c, String userAgent) {
