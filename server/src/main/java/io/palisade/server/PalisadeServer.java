@@ -91,6 +91,7 @@ public final class PalisadeServer implements AutoCloseable {
         PalisadeSipServices.install(new PalisadeSipServices(served, authenticator, algorithms,
                 new io.palisade.core.auth.DigestCompatibility(config.md5OnlyUserAgents()), registrar,
                 new TransportPolicy(config.trustedNetworks(), config.plainRegisterNetworks()), edge,
+                user -> io.palisade.core.subscriber.UsernamePolicy.problem(user).isEmpty() && subscribers.find(user).isPresent(),
                 config.maxServerTransactions(), config.heapThresholdPercent()));
 
         List<String> certNames = new ArrayList<>(domains.names());

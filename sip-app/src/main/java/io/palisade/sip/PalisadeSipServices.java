@@ -28,6 +28,7 @@ public final class PalisadeSipServices {
     private final RegistrarService registrar;
     private final TransportPolicy transportPolicy;
     private final io.palisade.core.edge.EdgeGuard edge;
+    private final java.util.function.Predicate<String> knownUser;
     private final int maxServerTransactions;
     private final int heapPercent;
     private volatile OverloadGuard overloadGuard;
@@ -35,8 +36,10 @@ public final class PalisadeSipServices {
     public PalisadeSipServices(Set<String> domains, DigestAuthenticator authenticator, List<DigestAlgorithm> algorithms,
                                DigestCompatibility compatibility, RegistrarService registrar,
                                TransportPolicy transportPolicy, io.palisade.core.edge.EdgeGuard edge,
+                               java.util.function.Predicate<String> knownUser,
                                int maxServerTransactions, int heapPercent) {
         this.edge = Objects.requireNonNull(edge);
+        this.knownUser = Objects.requireNonNull(knownUser);
         this.algorithms = List.copyOf(algorithms);
         this.compatibility = Objects.requireNonNull(compatibility);
         this.domains = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
@@ -95,6 +98,11 @@ public final class PalisadeSipServices {
 
     public io.palisade.core.edge.EdgeGuard edge() {
         return edge;
+    }
+
+    /** Does a subscriber of this name exist (enabled or not)? Costs a directory lookup. */
+    public boolean knownUser(String username) {
+        return knownUser.test(username);
     }
 
     public TransportPolicy transportPolicy() {

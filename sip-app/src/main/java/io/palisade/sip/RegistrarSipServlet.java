@@ -73,6 +73,10 @@ public class RegistrarSipServlet extends SipServlet {
         AuthOutcome outcome = services.authenticator().authenticate("REGISTER", headerValues(req, "Authorization"),
                 services.challengeAlgorithms(req.getHeader("User-Agent")));
         if (outcome instanceof AuthOutcome.Challenge c) {
+            if (c.reason() == io.palisade.core.auth.ChallengeReason.NO_CREDENTIALS && !services.edge().isExempt(source)
+                    && !services.knownUser(toUri.getUser())) {
+                services.edge().probed(source, toUri.getUser()); // the same 401 as for a real user: nothing leaks
+            }
             if (c.reason().isFailedAttempt()) {
                 // counted before the answer leaves: a client that fails for the last time meets its ban at once
                 services.edge().authFailed(source, c.attemptedUser().orElse(""),
@@ -193,6 +197,12 @@ public class RegistrarSipServlet extends SipServlet {
     @Override
     protected void doOptions(SipServletRequest req) throws ServletException, IOException {
         try {
+            PalisadeSipServices services = PalisadeSipServices.get();
+            String source = req.getRemoteAddr();
+            if (req.getRequestURI() instanceof SipURI ruri && ruri.getUser() != null && !ruri.getUser().isEmpty()
+                    && !services.edge().isExempt(source) && !services.knownUser(ruri.getUser())) {
+                services.edge().probed(source, ruri.getUser()); // answered alike, but counted as a possible sweep
+            }
             SipServletResponse r = req.createResponse(200);
             r.setHeader("Allow", ALLOW);
             r.send();

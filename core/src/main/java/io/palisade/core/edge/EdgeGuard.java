@@ -239,20 +239,40 @@ public final class EdgeGuard {
             }
         }
         if (unknownUser && !u.isEmpty()) {
-            if (probes.size() >= cfg.maxTrackedSources() && !probes.containsKey(source)) {
-                if (mayPrune()) {
-                    probes.values().removeIf(p -> p.expired(now, cfg.failureWindow()));
-                }
-                if (probes.size() >= cfg.maxTrackedSources()) {
-                    return;
-                }
+            probe(source, u, now);
+        }
+    }
+
+    /** True for sources never limited or banned. */
+    public boolean isExempt(String source) {
+        return cfg.exemptNetworks().contains(source);
+    }
+
+    /**
+     * A request without credentials (OPTIONS, a first REGISTER) named {@code user}, who does not exist: one more
+     * name in a possible sweep (sipvicious' svwar and the like enumerate extensions this way).
+     */
+    public void probed(String source, String user) {
+        if (user == null || user.isEmpty() || isExempt(source)) {
+            return;
+        }
+        probe(source, user, clock.instant());
+    }
+
+    private void probe(String source, String user, Instant now) {
+        if (probes.size() >= cfg.maxTrackedSources() && !probes.containsKey(source)) {
+            if (mayPrune()) {
+                probes.values().removeIf(p -> p.expired(now, cfg.failureWindow()));
             }
-            Probe p = probes.computeIfAbsent(source, k -> new Probe(now));
-            int distinct = p.add(now, cfg.failureWindow(), u.toLowerCase(Locale.ROOT), cfg.scanUsers());
-            if (distinct >= cfg.scanUsers()) {
-                probes.remove(source);
-                ban(source, "scanner: tried " + distinct + " unknown user names", SecurityEvent.Kind.SCANNER, u);
+            if (probes.size() >= cfg.maxTrackedSources()) {
+                return;
             }
+        }
+        Probe p = probes.computeIfAbsent(source, k -> new Probe(now));
+        int distinct = p.add(now, cfg.failureWindow(), user.toLowerCase(Locale.ROOT), cfg.scanUsers());
+        if (distinct >= cfg.scanUsers()) {
+            probes.remove(source);
+            ban(source, "scanner: tried " + distinct + " unknown user names", SecurityEvent.Kind.SCANNER, user);
         }
     }
 

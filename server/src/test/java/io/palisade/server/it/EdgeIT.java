@@ -208,6 +208,39 @@ class EdgeIT {
                 () -> securityLog(server).contains("\"event\":\"scanner\",\"source\":\"127.0.0.4\""));
     }
 
+    static String optionsTo(SipTestClient c, String user) {
+        return options(c, "Polycom/5.0").replace("OPTIONS sip:100@", "OPTIONS sip:" + user + "@");
+    }
+
+    @Test
+    void sweepsOverUnknownUserNamesAreTreatedAsScanners() throws Exception {
+        try (SipTestClient sweeper = SipTestClient.udpFrom("127.0.0.40", server.udpPort)) {
+            sweeper.readTimeout(1_500);
+            for (int ext = 100; ext < 105; ext++) { // edge.scanner.unknown-users = 5
+                sweeper.send(optionsTo(sweeper, Integer.toString(ext)));
+                assertEquals(200, sweeper.read().status(), "answered like any OPTIONS until the sweep is recognised");
+            }
+            sweeper.send(optionsTo(sweeper, "alice"));
+            assertThrowsTimeout(sweeper);
+        }
+        try (SipTestClient sweeper = SipTestClient.udpFrom("127.0.0.41", server.udpPort)) {
+            sweeper.readTimeout(1_500);
+            for (int ext = 200; ext < 205; ext++) {
+                sweeper.sendRegister(Integer.toString(ext), "127.0.0.1", List.of(contact(sweeper, "x")), 600, List.of());
+                assertEquals(401, sweeper.read().status(), "unknown users are challenged exactly like known ones");
+            }
+            assertTrue(ignored(server, "127.0.0.41"));
+        }
+        // known users without credentials (every phone's first REGISTER) are not a sweep
+        try (SipTestClient office = SipTestClient.udpFrom("127.0.0.42", server.udpPort)) {
+            for (int i = 0; i < 10; i++) {
+                office.sendRegister("u" + i, "127.0.0.1", List.of(contact(office, "u" + i)), 600, List.of());
+                assertEquals(401, office.read().status());
+            }
+        }
+        assertFalse(ignored(server, "127.0.0.42"));
+    }
+
     static void assertThrowsTimeout(SipTestClient c) throws IOException {
         try {
             SipTestClient.Response r = c.read();
