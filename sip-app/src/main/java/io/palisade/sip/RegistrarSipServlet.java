@@ -42,7 +42,9 @@ public class RegistrarSipServlet extends SipServlet {
         try {
             handleRegister(req, services);
         } catch (ServletParseException e) {
-            answer(req, 400, "Bad Request: " + parseProblem(e));
+            answerQuietly(req, 400, "Bad Request: " + parseProblem(e));
+        } catch (IOException | RuntimeException e) {
+            cannotAnswer(req, e);
         } finally {
             SipSessions.release(req);
         }
@@ -194,6 +196,23 @@ public class RegistrarSipServlet extends SipServlet {
         req.createResponse(status, reason).send();
     }
 
+    private static void answerQuietly(SipServletRequest req, int status, String reason) {
+        try {
+            answer(req, status, reason);
+        } catch (IOException | RuntimeException e) {
+            cannotAnswer(req, e);
+        }
+    }
+
+    /**
+     * The container could not build or send an answer (a Request-URI scheme or Via transport it has no listening
+     * point for, a connection gone): the request is dropped, as the sender's retransmission would be.
+     */
+    private static void cannotAnswer(SipServletRequest req, Exception e) {
+        LOG.warn("could not answer {} from {}: {}", req.getMethod(), req.getRemoteAddr(), e.toString());
+        LOG.debug("could not answer", e);
+    }
+
     @Override
     protected void doOptions(SipServletRequest req) throws ServletException, IOException {
         try {
@@ -206,6 +225,8 @@ public class RegistrarSipServlet extends SipServlet {
             SipServletResponse r = req.createResponse(200);
             r.setHeader("Allow", ALLOW);
             r.send();
+        } catch (IOException | RuntimeException e) {
+            cannotAnswer(req, e);
         } finally {
             SipSessions.release(req);
         }

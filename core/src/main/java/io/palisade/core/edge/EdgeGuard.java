@@ -178,9 +178,7 @@ public final class EdgeGuard {
         if (f.viaCount() > cfg.maxVias()) {
             return new Verdict.Reject(400, "Bad Request: too many Via values (limit " + cfg.maxVias() + ")");
         }
-        if (f.maxForwards() < 0) {
-            return new Verdict.Reject(400, "Bad Request: Max-Forwards missing"); // RFC 3261 section 8.1.1.6
-        }
+        // A missing Max-Forwards is tolerated as 70 (RFC 3261 section 16.6 step 3; RFC 4475 3.4.1, RFC 2543 clients)
         if (f.maxForwards() > 255) {
             return new Verdict.Reject(400, "Bad Request: Max-Forwards out of range");
         }

@@ -304,8 +304,10 @@ class EdgeGuardTest {
                 400, "header field too long");
         assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 17, 70, 0, 0, "", "a", "sip", false, false, true),
                 400, "too many Via");
-        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 1, -1, 0, 0, "", "a", "sip", false, false, true),
-                400, "Max-Forwards missing");
+        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 1, 256, 0, 0, "", "a", "sip", false, false, true),
+                400, "Max-Forwards out of range");
+        assertInstanceOf(Verdict.Pass.class, g.inspect(new MessageFacts("REGISTER", "TLS", "198.51.100.2", 10, 100, 1, -1, 0, 0,
+                "", "a", "sip", false, false, true)), "no Max-Forwards: taken as 70 (RFC 2543 clients, RFC 4475 3.4.1)");
         assertReject(g, new MessageFacts("REGISTER", "UDP", "198.51.100.1", 10, 100, 1, 70, 20, 5, "", "a", "sip", false, false, true),
                 400, "Content-Length");
         assertReject(g, invite("TLS", "sip", 0, false), 483, "Too Many Hops");

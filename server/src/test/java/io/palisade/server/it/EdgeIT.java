@@ -255,10 +255,23 @@ class EdgeIT {
         String from = "127.0.0.6";
         try (SipTestClient c = SipTestClient.udpFrom(from, server.udpPort)) {
             String base = options(c, "Phone/1.0");
-            c.send(base.replace("Max-Forwards: 70\r\n", ""));
+            StringBuilder vias = new StringBuilder();
+            for (int i = 0; i < 17; i++) {
+                vias.append("Via: SIP/2.0/UDP 192.0.2.").append(i + 1).append(";branch=z9hG4bKv").append(i).append("\r\n");
+            }
+            c.send(base.replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\n" + vias));
             SipTestClient.Response r = c.read();
             assertEquals(400, r.status());
-            assertTrue(r.reason().contains("Max-Forwards missing"), r.reason());
+            assertTrue(r.reason().contains("too many Via values"), r.reason());
+
+            c.send(base.replace("OPTIONS sip:100@127.0.0.1", "OPTIONS sip:100@example.com").replace("z9hG4bK", "z9hG4bKf"));
+            r = c.read();
+            assertEquals(404, r.status(), "never relayed to a domain we do not serve");
+            assertTrue(r.reason().contains("domain not served here"), r.reason());
+            c.send(base.replace("OPTIONS sip:100@127.0.0.1", "BYE sip:192.0.2.55:5060").replace("1 OPTIONS", "2 BYE")
+                    .replace("To: <sip:100@127.0.0.1>", "To: <sip:100@127.0.0.1>;tag=madeup").replace("z9hG4bK", "z9hG4bKb"));
+            r = c.read();
+            assertEquals(404, r.status(), "a made-up To tag does not make us relay either");
 
             StringBuilder many = new StringBuilder();
             for (int i = 0; i < 120; i++) {

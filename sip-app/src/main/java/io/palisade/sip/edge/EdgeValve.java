@@ -62,6 +62,24 @@ public final class EdgeValve implements SIPMessageValve {
             return false;
         }
         String method = request.getMethod();
+        if (!Request.ACK.equals(method)) {
+            // A request no application takes would be proxied by the container to its Request-URI (JSR 289), and a
+            // made-up To tag would make any request look in-dialog: never relay for strangers. Every request must
+            // name one of our domains or addresses; in-dialog ones name the Contact we gave, i.e. an address of ours.
+            javax.sip.address.URI target = request.getRequestURI();
+            if (!(target instanceof javax.sip.address.SipURI uri)) {
+                send(request, channel, 416, "Unsupported URI Scheme", -1); // RFC 3261 section 8.2.2.1
+                return false;
+            }
+            String host = uri.getHost();
+            if (host == null || !(services.servesDomain(host) || OwnAddresses.contains(host, channel.getHost()))) {
+                send(request, channel, 404, "Not Found: domain not served here", -1);
+                return false;
+            }
+        } else if (!(request.getRequestURI() instanceof javax.sip.address.SipURI uri)
+                || !(services.servesDomain(uri.getHost()) || OwnAddresses.contains(uri.getHost(), channel.getHost()))) {
+            return false; // an ACK for someone else: nothing to answer, nothing to relay
+        }
         if (Request.ACK.equals(method) || Request.CANCEL.equals(method) || request.getToTag() != null) {
             return true; // in-dialog traffic and transaction completion always pass so calls can end cleanly
         }
