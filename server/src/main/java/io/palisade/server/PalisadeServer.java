@@ -153,12 +153,16 @@ public final class PalisadeServer implements AutoCloseable {
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(config.sipThreads()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
+                io.palisade.server.container.PalisadeMessageProcessorFactory.class.getName());
         p.setProperty("org.mobicents.ha.javax.sip.CACHE_CLASS_NAME", "org.mobicents.ha.javax.sip.cache.NoCache");
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", EdgeValve.class.getName());
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(config.maxMessageSize()));
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
-        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        // JAIN-SIP's own errors (a connection it closes, a message it cannot process) reach the log; at 0 they were
+        // silent, which hid why a connection closed. Whole messages only at DEBUG, and the layout redacts secrets.
+        boolean deep = config.logLevel().equals("DEBUG") || config.logLevel().equals("TRACE");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", deep ? "DEBUG" : "ERROR");
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "false");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("javax.net.ssl.keyStore", tls.keystore().toString());
