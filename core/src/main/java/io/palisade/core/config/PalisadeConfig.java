@@ -41,7 +41,8 @@ public record PalisadeConfig(
         Optional<String> databaseUrl,
         Optional<String> databaseUser,
         Optional<String> databasePassword,
-        String logLevel) {
+        String logLevel,
+        AdminConfig admin) {
 
     public PalisadeConfig {
         domains = List.copyOf(domains);
@@ -60,6 +61,6 @@ public record PalisadeConfig(
                 + ", maxContacts=" + maxContacts + ", sipThreads=" + sipThreads + ", maxMessageSize=" + maxMessageSize + ", maxServerTransactions=" + maxServerTransactions
                 + ", heapThresholdPercent=" + heapThresholdPercent + ", databaseUrl=" + databaseUrl
                 + ", databaseUser=" + databaseUser + ", databasePassword=" + databasePassword.map(p -> "****")
-                + ", logLevel=" + logLevel + "]";
+                + ", logLevel=" + logLevel + ", admin=" + admin + "]";
     }
 }
