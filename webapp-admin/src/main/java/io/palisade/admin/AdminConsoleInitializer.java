@@ -20,13 +20,21 @@ import org.glassfish.jersey.servlet.ServletContainer;
 /**
  * Wires the console into a servlet context whose host has put {@link AdminServices} in the
  * {@link AdminServices#ATTRIBUTE} attribute: session cookie rules, filters, {@code /api/v1/*} (Jersey),
- * {@code /metrics}, and the Faces servlet for {@code *.xhtml}. The embedded server calls it directly.
+ * {@code /metrics}, and the Faces servlet for {@code *.xhtml}. The embedded server calls it directly; a container
+ * deploying the WAR finds it through {@code META-INF/services} and the services through an
+ * {@link AdminServicesProvider}.
  */
 public final class AdminConsoleInitializer implements ServletContainerInitializer {
     public static final String CONSOLE_METRICS = ConsoleMetrics.class.getName();
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext ctx) {
+        if (ctx.getAttribute(AdminServices.ATTRIBUTE) == null) {
+            AdminServicesProvider provider = java.util.ServiceLoader.load(AdminServicesProvider.class, ctx.getClassLoader())
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the admin console needs its host to set "
+                            + AdminServices.ATTRIBUTE + " or to provide an " + AdminServicesProvider.class.getName()));
+            ctx.setAttribute(AdminServices.ATTRIBUTE, provider.provide(ctx));
+        }
         AdminServices s = AdminServices.from(ctx);
         ctx.setAttribute(CONSOLE_METRICS, ConsoleMetrics.bind(s));
 
