@@ -34,7 +34,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The admin console end to end in a real headless Chromium (Debian's chromium and chromedriver) against the real
  * palisade.jar: sign in with the printed one-time password, change it, create a user, watch that user's
- * registration appear on the self-refreshing dashboard and the registrations page, read the audit log, sign out.
+ * registration appear on the self-refreshing dashboard and the registrations page, remove it, edit the user, set a
+ * new SIP password (the phone needs it), delete the user, read the audit log, sign out.
  * Screenshots of each step go to target/console-screenshots/.
  */
 class AdminConsoleBrowserIT {
@@ -152,15 +153,46 @@ class AdminConsoleBrowserIT {
         assertTrue(table.contains("sip:zoe@127.0.0.1") && table.contains("TCP"), table);
         shot("06-registrations");
 
+        // remove the binding from the page
+        browser.findElement(By.id("registrations:bindings:0:remove")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Removed"));
+        assertFalse(browser.findElement(By.id("registrations:bindings")).getText().contains("zoe"), "binding gone");
+
+        // edit the user, give it a new SIP password (the phone registers with it), then delete it
+        browser.get(base + "/user.xhtml?name=zoe");
+        type("edit:displayName", "Zoe Renamed");
+        browser.findElement(By.id("edit:save")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "saved"));
+        type("pw:password", sipPassword + "-new");
+        browser.findElement(By.id("pw:reset")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "New SIP password"));
+        shot("07-user-edited");
+        try (SipTestClient phone = SipTestClient.tcp(server.tcpPort)) {
+            assertEquals(401, phone.register("zoe", sipPassword, "127.0.0.1",
+                    List.of("<sip:zoe@127.0.0.1:" + phone.localPort + ";transport=tcp>"), 600).status(), "old password");
+        }
+        try (SipTestClient phone = SipTestClient.tcp(server.tcpPort)) {
+            assertEquals(200, phone.register("zoe", sipPassword + "-new", "127.0.0.1",
+                    List.of("<sip:zoe@127.0.0.1:" + phone.localPort + ";transport=tcp>"), 600).status(), "new password");
+        }
+        browser.get(base + "/user.xhtml?name=zoe");
+        browser.findElement(By.id("delete:submit")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/users.xhtml"));
+        assertTrue(browser.findElement(By.id("messages")).getText().contains("User zoe deleted"));
+        assertFalse(browser.findElement(By.id("users")).getText().contains("zoe"));
+
         browser.get(base + "/audit.xhtml");
         String audit = browser.findElement(By.id("audit")).getText();
-        assertTrue(audit.contains("user.create") && audit.contains("zoe") && audit.contains("password.change"), audit);
-        shot("07-audit");
+        for (String action : List.of("user.create", "password.change", "registration.remove", "user.display-name",
+                "user.password", "user.delete")) {
+            assertTrue(audit.contains(action), action + " in " + audit);
+        }
+        shot("08-audit");
 
-        for (String page : List.of("/users.xhtml?q=zoe", "/user.xhtml?name=zoe", "/registrations.xhtml", "/audit.xhtml")) {
+        for (String page : List.of("/users.xhtml", "/registrations.xhtml", "/audit.xhtml", "/dashboard.xhtml")) {
             browser.get(base + page);
             String html = browser.getPageSource();
-            for (String secret : List.of(otp, newPassword, sipPassword)) {
+            for (String secret : List.of(otp, newPassword, sipPassword, sipPassword + "-new")) {
                 assertFalse(html.contains(secret), page + " shows a password");
             }
         }
@@ -169,7 +201,7 @@ class AdminConsoleBrowserIT {
         browser.findElement(By.id("signout:submit")).click();
         waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
         assertTrue(browser.getPageSource().contains("You have signed out"));
-        shot("08-signed-out");
+        shot("09-signed-out");
         browser.get(base + "/users.xhtml");
         waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
         assertFalse(server.output().contains(newPassword) || server.output().contains(sipPassword), server.output());
