@@ -81,7 +81,7 @@ class AdminConsoleIT {
             new String[] {"GET", "/api/v1/audit"}, new String[] {"GET", "/api/v1/dashboard"},
             new String[] {"GET", "/api/v1/tokens"}, new String[] {"POST", "/api/v1/tokens"},
             new String[] {"DELETE", "/api/v1/tokens/x"}, new String[] {"GET", "/api/v1/nothing-here"},
-            new String[] {"GET", "/metrics"});
+            new String[] {"GET", "/metrics"}, new String[] {"POST", "/metrics"}, new String[] {"DELETE", "/metrics"});
 
     @Test
     void everyApiCallWithoutValidCredentialsGets401() throws Exception {

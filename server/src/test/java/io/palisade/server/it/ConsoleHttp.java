@@ -96,7 +96,18 @@ final class ConsoleHttp {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        return client.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = b.timeout(Duration.ofSeconds(30)).build();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            // The server may close a kept-alive connection (e.g. after refusing a request whose body it did not
+            // read) just as the client reuses it; no byte of an answer came back, so the request was not
+            // processed and is sent once more on a new connection, as browsers do.
+            if (String.valueOf(e.getMessage()).contains("received no bytes")) {
+                return client.send(request, HttpResponse.BodyHandlers.ofString());
+            }
+            throw e;
+        }
     }
 
     private static String enc(String s) {

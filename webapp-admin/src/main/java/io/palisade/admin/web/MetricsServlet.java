@@ -24,17 +24,27 @@ public final class MetricsServlet extends HttpServlet {
         this.admin = admin;
     }
 
+    /** Credentials first, for every method: without them nothing about the endpoint is told, not even 405. */
     @Override
-    protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String auth = req.getHeader("Authorization");
-        boolean allowed = auth != null
-                ? auth.regionMatches(true, 0, "Bearer ", 0, 7) && admin.authenticateToken(auth.substring(7)).isPresent()
-                : ConsoleSession.of(req).flatMap(s -> s.actor(req.getRemoteAddr())).isPresent();
-        if (!allowed) {
+    protected void service(HttpServletRequest req, HttpServletResponse res)
+            throws IOException, jakarta.servlet.ServletException {
+        if (allowed(req)) {
+            super.service(req, res);
+        } else {
             res.setHeader("WWW-Authenticate", "Bearer realm=\"palisade\"");
             res.sendError(HttpServletResponse.SC_UNAUTHORIZED);
-            return;
         }
+    }
+
+    private boolean allowed(HttpServletRequest req) {
+        String auth = req.getHeader("Authorization");
+        return auth != null
+                ? auth.regionMatches(true, 0, "Bearer ", 0, 7) && admin.authenticateToken(auth.substring(7)).isPresent()
+                : ConsoleSession.of(req).flatMap(s -> s.actor(req.getRemoteAddr())).isPresent();
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
         res.setContentType("text/plain; version=0.0.4; charset=utf-8");
         res.getOutputStream().write(registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
