@@ -13,6 +13,9 @@ final class Logging {
     /** Held here: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
     private static final java.util.logging.Logger DIGESTER =
             java.util.logging.Logger.getLogger("org.apache.catalina.startup.DigesterFactory");
+    /** Jersey warns that the console's resource instances are "not providers" (true, and meant): noise. */
+    private static final java.util.logging.Logger JERSEY_PROVIDERS =
+            java.util.logging.Logger.getLogger("org.glassfish.jersey.internal.inject.Providers");
 
     private Logging() {
     }
@@ -34,6 +37,10 @@ final class Logging {
         }
         Logger.getLogger("org.flywaydb").setLevel(deep ? palisade : org.apache.log4j.Level.ERROR);
         DIGESTER.setLevel(deep ? Level.FINE : Level.SEVERE); // it warns about JSP schemas a SIP app never uses
+        JERSEY_PROVIDERS.setLevel(deep ? Level.FINE : Level.SEVERE);
+        for (String pkg : new String[] {"org.eclipse.jetty", "org.jboss.weld"}) {
+            Logger.getLogger(pkg).setLevel(container);
+        }
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("");
         jul.setLevel(deep ? Level.FINE : Level.WARNING);
         for (java.util.logging.Handler h : jul.getHandlers()) {

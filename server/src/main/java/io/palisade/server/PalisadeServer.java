@@ -50,6 +50,7 @@ public final class PalisadeServer implements AutoCloseable {
     private Domains domains;
     private SecurityEvents securityEvents;
     private EdgeGuard edge;
+    private AdminConsole adminConsole;
 
     public PalisadeServer(PalisadeConfig config) {
         this.config = config;
@@ -74,9 +75,10 @@ public final class PalisadeServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         io.palisade.core.subscriber.RealmBinding.check(database.dataSource(), domains.realm());
         SubscriberDirectory subscribers = new JdbcSubscriberDirectory(database.dataSource(), domains.realm());
+        JdbcRegistrationStore registrations = new JdbcRegistrationStore(database.dataSource());
         RegistrarService registrar = new RegistrarService(
                 new RegistrarConfig(config.minExpires(), config.maxExpires(), config.defaultExpires(), config.maxContacts()),
-                new JdbcRegistrationStore(database.dataSource()), clock);
+                registrations, clock);
         List<DigestAlgorithm> algorithms = config.authAlgorithms().stream()
                 .map(a -> DigestAlgorithm.fromToken(a).orElseThrow()).toList();
         DigestConfig digest = new DigestConfig(domains.realm(), config.nonceLifetime(), 100_000, algorithms);
@@ -108,6 +110,12 @@ public final class PalisadeServer implements AutoCloseable {
         Files.createDirectories(base);
         container = new EmbeddedSipContainer(base, stackProperties(), listeners);
         container.start();
+
+        // --- admin console (issue 6): its own HTTPS listener, same certificate and TLS rules as SIP ---
+        if (config.admin().enabled()) {
+            adminConsole = AdminConsole.start(config, database.dataSource(), subscribers, registrations, tls, clock);
+        }
+        // --- end admin console ---
 
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "palisade-housekeeping");
@@ -141,6 +149,9 @@ public final class PalisadeServer implements AutoCloseable {
                 .append(String.format(Locale.ROOT, "%.2f", seconds)).append(" s:");
         for (EmbeddedSipContainer.Listener l : listeners) {
             ready.append(' ').append(l.transport()).append("://").append(l.address()).append(':').append(l.port());
+        }
+        if (adminConsole != null) {
+            ready.append(" admin=").append(adminConsole.url());
         }
         ready.append(" (data: ").append(config.dataDir()).append(')');
         System.out.println(ready);
@@ -197,6 +208,10 @@ public final class PalisadeServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (adminConsole != null) {
+            adminConsole.close();
+            adminConsole = null;
         }
         if (container != null) {
             try {

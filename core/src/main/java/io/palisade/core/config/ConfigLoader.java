@@ -88,10 +88,23 @@ public final class ConfigLoader {
         k.put("database.user", null);
         k.put("database.password", null);
         k.put("log.level", "INFO");
+        k.put("admin.enabled", "true");
+        // loopback by default: the console is reached through an SSH tunnel or a reverse proxy unless opened up
+        k.put("admin.address", "127.0.0.1");
+        k.put("admin.port", "8443");
+        k.put("admin.initial-password", null);
+        k.put("admin.session-idle-timeout", "900");
+        k.put("admin.session-max-age", "28800");
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
 
-    private static final Set<String> SECRET_KEYS = Set.of("tls.keystore-password", "database.password");
+    private static final Set<String> SECRET_KEYS = Set.of("tls.keystore-password", "database.password",
+            "admin.initial-password");
+
+    /** Keys whose values are secrets: shown as {@code ****} wherever configuration is displayed. */
+    public static boolean isSecret(String key) {
+        return SECRET_KEYS.contains(key);
+    }
     private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[?[0-9A-Fa-f:.]+]?");
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -196,6 +209,7 @@ public final class ConfigLoader {
         int heapPercent = in.intIn("overload.heap-percent", 10, 99);
         io.palisade.core.edge.EdgeConfig edge = edge(in, problems);
         Optional<Path> securityLog = in.optional("edge.security-log").map(v -> Path.of(v).toAbsolutePath().normalize());
+        AdminConfig admin = admin(in, problems, address, tlsPort, udp, tcp);
         String level = in.required("log.level").toUpperCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
             problems.add("log.level: '" + level + "' is not one of " + new TreeSet<>(LOG_LEVELS));
@@ -208,7 +222,7 @@ public final class ConfigLoader {
                 Duration.ofSeconds(nonceLifetime),
                 minExpires, maxExpires, defaultExpires, maxContacts, threads, maxMessage, maxTx, heapPercent,
                 in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level,
-                edge, securityLog.orElse(dataDir.resolve("security.log")));
+                edge, securityLog.orElse(dataDir.resolve("security.log")), admin);
     }
 
     private static io.palisade.core.edge.EdgeConfig edge(Parser in, List<String> problems) {
@@ -237,6 +251,33 @@ public final class ConfigLoader {
                 in.networks("edge.deny-networks"),
                 in.networks("edge.tls.allow-networks"),
                 in.intIn("edge.max-tracked-sources", 1_000, 10_000_000));
+    }
+
+    private static AdminConfig admin(Parser in, List<String> problems, String sipAddress, int tlsPort, OptionalInt udp,
+            OptionalInt tcp) {
+        String enabledValue = in.required("admin.enabled").toLowerCase(Locale.ROOT);
+        boolean enabled = enabledValue.equals("true");
+        if (!enabled && !enabledValue.equals("false")) {
+            problems.add("admin.enabled: expected true or false, got '" + enabledValue + "'");
+        }
+        String address = in.required("admin.address");
+        if (Cidr.parse(address).isEmpty() || address.contains("/")) {
+            problems.add("admin.address: '" + address + "' is not an IP address");
+        }
+        int port = in.port("admin.port").orElse(8443);
+        if (enabled && (port == tlsPort || (tcp.isPresent() && tcp.getAsInt() == port))) {
+            problems.add("admin.port: must differ from the SIP ports");
+        }
+        Optional<String> initial = in.optional("admin.initial-password");
+        if (initial.isPresent() && initial.get().length() < 12) {
+            problems.add("admin.initial-password: use at least 12 characters");
+        }
+        int idle = in.intIn("admin.session-idle-timeout", 60, 86_400);
+        int maxAge = in.intIn("admin.session-max-age", 300, 7 * 86_400);
+        if (idle > maxAge) {
+            problems.add("admin.session-idle-timeout: must not exceed admin.session-max-age");
+        }
+        return new AdminConfig(enabled, address, port, initial, Duration.ofSeconds(idle), Duration.ofSeconds(maxAge));
     }
 
     private static TlsConfig tls(Parser in, List<String> problems) {

@@ -107,6 +107,67 @@ public final class JdbcSubscriberDirectory implements SubscriberDirectory {
     }
 
     @Override
+    public List<Subscriber> search(String query, int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must not be negative");
+        }
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM subscriber WHERE " + MATCHES
+                        + " ORDER BY username OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+            int i = bindPattern(ps, query);
+            ps.setInt(i++, offset);
+            ps.setInt(i, limit);
+            List<Subscriber> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new SubscriberException("cannot search subscribers", e);
+        }
+    }
+
+    @Override
+    public int countMatching(String query) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM subscriber WHERE " + MATCHES)) {
+            bindPattern(ps, query);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new SubscriberException("cannot count subscribers", e);
+        }
+    }
+
+    // LIKE with an explicit escape character, so that '%' and '_' typed in a search box match themselves
+    private static final String MATCHES =
+            "(LOWER(username) LIKE ? ESCAPE '!' OR LOWER(COALESCE(display_name, '')) LIKE ? ESCAPE '!')";
+
+    private static int bindPattern(PreparedStatement ps, String query) throws SQLException {
+        String q = query == null ? "" : query.strip().toLowerCase(java.util.Locale.ROOT);
+        String pattern = "%" + q.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        ps.setString(1, pattern);
+        ps.setString(2, pattern);
+        return 3;
+    }
+
+    @Override
+    public boolean setDisplayName(String username, String displayName) {
+        String name = displayName == null || displayName.isBlank() ? null : displayName.strip();
+        if (name != null && name.length() > MAX_DISPLAY_NAME) {
+            throw new SubscriberException("display name is longer than " + MAX_DISPLAY_NAME + " characters");
+        }
+        return update("UPDATE subscriber SET display_name = ? WHERE username = ?", ps -> {
+            ps.setString(1, name);
+            ps.setString(2, username);
+        });
+    }
+
+    @Override
     public void add(NewSubscriber s) {
         Objects.requireNonNull(s, "subscriber");
         try {

@@ -20,6 +20,22 @@ public interface SubscriberDirectory {
     int count();
 
     /**
+     * Subscribers whose user name or display name contains {@code query} (case-insensitive), ordered by user name.
+     * A blank query matches everyone.
+     */
+    List<Subscriber> search(String query, int offset, int limit);
+
+    /** How many subscribers {@link #search} would return without paging. */
+    int countMatching(String query);
+
+    /**
+     * @param displayName the new display name, or null to clear it
+     * @return false when the user does not exist
+     * @throws SubscriberException when the display name is too long
+     */
+    boolean setDisplayName(String username, String displayName);
+
+    /**
      * Creates a subscriber, enabled.
      *
      * @throws SubscriberException on a duplicate or invalid user name or an empty password

@@ -161,4 +161,22 @@ class JdbcSubscriberDirectoryTest {
     void toStringsMaskSecrets() {
         assertFalse(user("a", "hunter2").toString().contains("hunter2"));
     }
+
+    @Test
+    void searchMatchesUserAndDisplayNameCaseInsensitivelyAndEscapesWildcards() {
+        directory.add(new NewSubscriber("search-ann", "pw".toCharArray(), "Ann Example"));
+        directory.add(new NewSubscriber("search-bob", "pw".toCharArray(), "Robert 100%"));
+        directory.add(new NewSubscriber("search_cy", "pw".toCharArray(), null));
+        assertEquals(List.of("search-ann"), directory.search("EXAMPLE", 0, 10).stream().map(Subscriber::username).toList());
+        assertEquals(List.of("search-bob"), directory.search("100%", 0, 10).stream().map(Subscriber::username).toList());
+        assertEquals(List.of("search_cy"), directory.search("h_c", 0, 10).stream().map(Subscriber::username).toList());
+        assertEquals(3, directory.countMatching("search"));
+        assertEquals(1, directory.search("search", 1, 1).size());
+        assertTrue(directory.setDisplayName("search-ann", "  Ann B  "));
+        assertEquals("Ann B", directory.find("search-ann").orElseThrow().displayName());
+        assertTrue(directory.setDisplayName("search-ann", ""));
+        assertEquals(null, directory.find("search-ann").orElseThrow().displayName());
+        assertFalse(directory.setDisplayName("nobody-here", "x"));
+        assertThrows(SubscriberException.class, () -> directory.setDisplayName("search-ann", "x".repeat(129)));
+    }
 }

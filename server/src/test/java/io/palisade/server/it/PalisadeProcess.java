@@ -34,16 +34,19 @@ final class PalisadeProcess implements AutoCloseable {
     final int tlsPort;
     final int tcpPort;
     final int udpPort;
+    final int adminPort;
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final Thread reader;
 
-    private PalisadeProcess(Path dataDir, Path configFile, int tlsPort, int tcpPort, int udpPort, Process process) {
+    private PalisadeProcess(Path dataDir, Path configFile, int tlsPort, int tcpPort, int udpPort, int adminPort,
+            Process process) {
         this.dataDir = dataDir;
         this.configFile = configFile;
         this.tlsPort = tlsPort;
         this.tcpPort = tcpPort;
         this.udpPort = udpPort;
+        this.adminPort = adminPort;
         this.process = process;
         this.reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -72,6 +75,7 @@ final class PalisadeProcess implements AutoCloseable {
         cfg.put("edge.exempt-networks", "127.0.0.1/32");
         cfg.put("sip.domain", "127.0.0.1");
         cfg.put("auth.realm", "palisade.test");
+        cfg.put("admin.port", Integer.toString(freePort())); // never the default 8443: tests run side by side
         return cfg;
     }
 
@@ -83,7 +87,7 @@ final class PalisadeProcess implements AutoCloseable {
                 "--config", cfgFile.toString(), "--data-dir", dataDir.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         PalisadeProcess pp = new PalisadeProcess(dataDir, cfgFile, port(config, "sip.tls.port"),
-                port(config, "sip.tcp.port"), port(config, "sip.udp.port"), p);
+                port(config, "sip.tcp.port"), port(config, "sip.udp.port"), port(config, "admin.port"), p);
         if (!pp.awaitOutput(l -> l.startsWith("Palisade ready"), Duration.ofSeconds(60))) {
             String log = pp.output();
             pp.close();

@@ -58,6 +58,13 @@ class ServerLifecycleIT {
             assertFalse(handshake(server.tlsPort, "-tls1", "-cipher", "DEFAULT@SECLEVEL=0"), "TLS 1.0 must be refused");
             assertFalse(handshake(server.tlsPort, "-tls1_2", "-cipher", "AES128-GCM-SHA256"), "TLS_RSA must be refused");
             assertFalse(handshake(server.tlsPort, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA256"), "CBC must be refused");
+            // the admin console's HTTPS listener follows the same rules
+            assertTrue(handshake(server.adminPort, "-tls1_3"), "admin: TLS 1.3");
+            assertTrue(handshake(server.adminPort, "-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"), "admin: TLS 1.2 ECDHE");
+            assertFalse(handshake(server.adminPort, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"), "admin: TLS 1.1 refused");
+            assertFalse(handshake(server.adminPort, "-tls1_2", "-cipher", "AES128-GCM-SHA256"), "admin: TLS_RSA refused");
+            assertFalse(handshake(server.adminPort, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA256"), "admin: CBC refused");
+            assertTrue(server.output().contains("Admin console initial user 'admin', one-time password: "), server.output());
 
             // plain UDP answers only the trusted network
             assertTrue(optionsOverUdp("127.0.0.2", server.udpPort), "trusted source gets an answer");
@@ -72,7 +79,8 @@ class ServerLifecycleIT {
             }
 
             // the process has opened no connection of its own: every TCP socket is a listener or accepted
-            assertNoOutboundConnections(server.pid(), Set.of(server.tlsPort, server.tcpPort, server.udpPort));
+            assertNoOutboundConnections(server.pid(), Set.of(server.tlsPort, server.tcpPort, server.udpPort,
+                    server.adminPort));
 
             // SIGTERM stops it cleanly
             int exit = server.stop(Duration.ofSeconds(30));
@@ -83,6 +91,7 @@ class ServerLifecycleIT {
         try (PalisadeProcess again = PalisadeProcess.start(data, cfg)) {
             assertTrue(again.output().contains("SHA-256 fingerprint: " + fingerprint), "same certificate after restart");
             assertFalse(again.output().contains("generated now"));
+            assertFalse(again.output().contains("one-time password"), "the initial password is printed once only");
             PalisadeProcess.Cli list = again.cli(null, "registrations", "list");
             assertTrue(list.out().contains("sip:gina@127.0.0.1") && list.out().contains(":" + boundPort), list.out());
         }

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package io.palisade.core.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+
+/**
+ * The running configuration as setting keys and display values, for the console and the API. Secrets
+ * ({@link ConfigLoader#isSecret}) are shown as {@code ****} when set, never their value.
+ */
+public final class SettingsView {
+    public static final String MASK = "****";
+
+    private SettingsView() {
+    }
+
+    public static Map<String, String> of(PalisadeConfig c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("data.dir", c.dataDir().toString());
+        m.put("sip.domain", String.join(",", c.domains()));
+        m.put("auth.realm", c.realm().orElse(""));
+        m.put("sip.address", c.sipAddress());
+        m.put("sip.tls.port", Integer.toString(c.tlsPort()));
+        m.put("sip.udp.port", port(c.udpPort()));
+        m.put("sip.tcp.port", port(c.tcpPort()));
+        m.put("sip.trusted-networks", c.trustedNetworks().toString());
+        m.put("sip.plain-register-networks", c.plainRegisterNetworks().toString());
+        m.put("tls.certificate", path(c.tls().certificate()));
+        m.put("tls.private-key", path(c.tls().privateKey()));
+        m.put("tls.keystore", path(c.tls().keystore()));
+        m.put("tls.keystore-password", c.tls().keystorePassword().map(p -> MASK).orElse(""));
+        m.put("tls.client-ca", path(c.tls().clientCa()));
+        m.put("tls.client-auth", c.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("auth.algorithms", String.join(",", c.authAlgorithms()));
+        m.put("auth.md5-only-user-agents", String.join(",", c.md5OnlyUserAgents()));
+        m.put("auth.nonce-lifetime", Long.toString(c.nonceLifetime().toSeconds()));
+        m.put("registrar.min-expires", Integer.toString(c.minExpires()));
+        m.put("registrar.max-expires", Integer.toString(c.maxExpires()));
+        m.put("registrar.default-expires", Integer.toString(c.defaultExpires()));
+        m.put("registrar.max-contacts", Integer.toString(c.maxContacts()));
+        m.put("sip.threads", Integer.toString(c.sipThreads()));
+        m.put("sip.max-message-size", Integer.toString(c.maxMessageSize()));
+        m.put("overload.max-server-transactions", Integer.toString(c.maxServerTransactions()));
+        m.put("overload.heap-percent", Integer.toString(c.heapThresholdPercent()));
+        // a JDBC URL can carry a password as a parameter: mask the query part
+        m.put("database.url", c.databaseUrl().map(SettingsView::maskUrl).orElse(""));
+        m.put("database.user", c.databaseUser().orElse(""));
+        m.put("database.password", c.databasePassword().map(p -> MASK).orElse(""));
+        m.put("log.level", c.logLevel());
+        AdminConfig a = c.admin();
+        m.put("admin.enabled", Boolean.toString(a.enabled()));
+        m.put("admin.address", a.address());
+        m.put("admin.port", Integer.toString(a.port()));
+        m.put("admin.initial-password", a.initialPassword().map(p -> MASK).orElse(""));
+        m.put("admin.session-idle-timeout", Long.toString(a.sessionIdle().toSeconds()));
+        m.put("admin.session-max-age", Long.toString(a.sessionMaxAge().toSeconds()));
+        return m;
+    }
+
+    /** Keys of {@link ConfigLoader#KEYS} this view does not show: empty unless a key was added without a row. */
+    static java.util.Set<String> missingKeys(PalisadeConfig c) {
+        return ConfigLoader.KEYS.keySet().stream().filter(k -> !of(c).containsKey(k)).collect(Collectors.toSet());
+    }
+
+    private static String port(OptionalInt p) {
+        return p.isPresent() ? Integer.toString(p.getAsInt()) : "off";
+    }
+
+    private static String path(Optional<java.nio.file.Path> p) {
+        return p.map(Object::toString).orElse("");
+    }
+
+    static String maskUrl(String url) {
+        int q = url.indexOf('?');
+        int semi = url.indexOf(';');
+        int cut = q < 0 ? semi : (semi < 0 ? q : Math.min(q, semi));
+        return cut < 0 ? url : url.substring(0, cut) + MASK;
+    }
+}

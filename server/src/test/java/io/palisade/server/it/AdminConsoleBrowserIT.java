@@ -1,0 +1,209 @@
+package io.palisade.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin console end to end in a real headless Chromium (Debian's chromium and chromedriver) against the real
+ * palisade.jar: sign in with the printed one-time password, change it, create a user, watch that user's
+ * registration appear on the self-refreshing dashboard and the registrations page, remove it, edit the user, set a
+ * new SIP password (the phone needs it), delete the user, read the audit log, sign out.
+ * Screenshots of each step go to target/console-screenshots/.
+ */
+class AdminConsoleBrowserIT {
+    static final Path SHOTS = Path.of("target", "console-screenshots");
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    @TempDir
+    static Path tmp;
+    static PalisadeProcess server;
+    static WebDriver browser;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path data = tmp.resolve("data");
+        server = PalisadeProcess.start(data, PalisadeProcess.defaults(data));
+        base = "https://127.0.0.1:" + server.adminPort;
+        Files.createDirectories(SHOTS);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        // trust exactly this server's key (its self-signed certificate), nothing else
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,900", "--no-first-run", "--disable-extensions", "--disable-sync",
+                "--user-data-dir=" + tmp.resolve("chromium-profile"),
+                "--ignore-certificate-errors-spki-list=" + spkiPin(data.resolve("tls/server-cert.pem")));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** base64(SHA-256(SubjectPublicKeyInfo)), the form Chromium's SPKI allow-list takes. */
+    static String spkiPin(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(c.getPublicKey().getEncoded()));
+        }
+    }
+
+    static void shot(String name) throws Exception {
+        Path png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static WebDriverWait waiting(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    }
+
+    static void type(String id, String text) {
+        browser.findElement(By.id(id)).clear();
+        browser.findElement(By.id(id)).sendKeys(text);
+    }
+
+    static String oneTimePassword() {
+        Matcher m = Pattern.compile("one-time password: (\\S+)").matcher(server.output());
+        assertTrue(m.find(), server.output());
+        return m.group(1);
+    }
+
+    @Test
+    void signInChangePasswordCreateUserSeeRegistrationSignOut() throws Exception {
+        String otp = oneTimePassword();
+        String newPassword = "browser-admin-password-1";
+        String sipPassword = "zoe-sip-password-1";
+
+        browser.get(base + "/");
+        waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
+        shot("01-sign-in");
+        type("signin:username", "admin");
+        type("signin:password", otp);
+        browser.findElement(By.id("signin:submit")).click();
+
+        waiting(20).until(ExpectedConditions.urlContains("/password.xhtml"));
+        assertTrue(browser.getPageSource().contains("first sign-in"), "asks for a new password first");
+        shot("02-change-password");
+        type("password:current", otp);
+        type("password:next", newPassword);
+        type("password:confirm", newPassword);
+        browser.findElement(By.id("password:submit")).click();
+
+        waiting(20).until(ExpectedConditions.urlContains("/dashboard.xhtml"));
+        assertEquals("0", browser.findElement(By.id("registrations")).getText());
+        shot("03-dashboard");
+
+        browser.get(base + "/users.xhtml");
+        type("create:username", "zoe");
+        type("create:displayName", "Zoe Example");
+        type("create:password", sipPassword);
+        browser.findElement(By.id("create:submit")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), "Zoe Example"));
+        assertTrue(browser.findElement(By.id("messages")).getText().contains("User zoe created"));
+        shot("04-user-created");
+
+        browser.get(base + "/dashboard.xhtml");
+        try (SipTestClient phone = SipTestClient.tcp(server.tcpPort)) {
+            assertEquals(200, phone.register("zoe", sipPassword, "127.0.0.1",
+                    List.of("<sip:zoe@127.0.0.1:" + phone.localPort + ";transport=tcp>"), 600).status());
+        }
+        // no reload: the dashboard refreshes itself
+        waiting(20).until(ExpectedConditions.textToBe(By.id("registrations"), "1"));
+        shot("05-dashboard-refreshed");
+
+        browser.get(base + "/registrations.xhtml");
+        String table = browser.findElement(By.id("registrations:bindings")).getText();
+        assertTrue(table.contains("sip:zoe@127.0.0.1") && table.contains("TCP"), table);
+        shot("06-registrations");
+
+        // remove the binding from the page
+        browser.findElement(By.id("registrations:bindings:0:remove")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Removed"));
+        assertFalse(browser.findElement(By.id("registrations:bindings")).getText().contains("zoe"), "binding gone");
+
+        // edit the user, give it a new SIP password (the phone registers with it), then delete it
+        browser.get(base + "/user.xhtml?name=zoe");
+        type("edit:displayName", "Zoe Renamed");
+        browser.findElement(By.id("edit:save")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "saved"));
+        type("pw:password", sipPassword + "-new");
+        browser.findElement(By.id("pw:reset")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "New SIP password"));
+        shot("07-user-edited");
+        try (SipTestClient phone = SipTestClient.tcp(server.tcpPort)) {
+            assertEquals(401, phone.register("zoe", sipPassword, "127.0.0.1",
+                    List.of("<sip:zoe@127.0.0.1:" + phone.localPort + ";transport=tcp>"), 600).status(), "old password");
+        }
+        try (SipTestClient phone = SipTestClient.tcp(server.tcpPort)) {
+            assertEquals(200, phone.register("zoe", sipPassword + "-new", "127.0.0.1",
+                    List.of("<sip:zoe@127.0.0.1:" + phone.localPort + ";transport=tcp>"), 600).status(), "new password");
+        }
+        browser.get(base + "/user.xhtml?name=zoe");
+        browser.findElement(By.id("delete:submit")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/users.xhtml"));
+        assertTrue(browser.findElement(By.id("messages")).getText().contains("User zoe deleted"));
+        assertFalse(browser.findElement(By.id("users")).getText().contains("zoe"));
+
+        browser.get(base + "/audit.xhtml");
+        String audit = browser.findElement(By.id("audit")).getText();
+        for (String action : List.of("user.create", "password.change", "registration.remove", "user.display-name",
+                "user.password", "user.delete")) {
+            assertTrue(audit.contains(action), action + " in " + audit);
+        }
+        shot("08-audit");
+
+        for (String page : List.of("/users.xhtml", "/registrations.xhtml", "/audit.xhtml", "/dashboard.xhtml")) {
+            browser.get(base + page);
+            String html = browser.getPageSource();
+            for (String secret : List.of(otp, newPassword, sipPassword, sipPassword + "-new")) {
+                assertFalse(html.contains(secret), page + " shows a password");
+            }
+        }
+
+        browser.get(base + "/dashboard.xhtml");
+        browser.findElement(By.id("signout:submit")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
+        assertTrue(browser.getPageSource().contains("You have signed out"));
+        shot("09-signed-out");
+        browser.get(base + "/users.xhtml");
+        waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
+        assertFalse(server.output().contains(newPassword) || server.output().contains(sipPassword), server.output());
+    }
+}
