@@ -63,7 +63,8 @@ final class AdminConsole implements AutoCloseable {
                 new JdbcAuditLog(ds, clock), Argon2idPasswords.defaults(), SignInThrottle.defaults(clock), clock);
         Optional<String> oneTime = admin.bootstrap(cfg.initialPassword().map(String::toCharArray));
         AdminServices services = new AdminServices(admin, subscribers, registrations, config, tls,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock);
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, new io.palisade.core.edge.JdbcBanStore(ds),
+                new io.palisade.core.edge.JdbcSecurityEventStore(ds));
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("admin-http");

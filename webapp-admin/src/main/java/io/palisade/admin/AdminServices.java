@@ -16,7 +16,14 @@ import java.util.Objects;
  * root) as a servlet-context attribute. The console builds none of them itself.
  */
 public record AdminServices(AdminService admin, SubscriberDirectory subscribers, RegistrationStore registrations,
-        PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock) {
+        PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock,
+        io.palisade.core.edge.BanStore bans, io.palisade.core.edge.JdbcSecurityEventStore securityEvents) {
+
+    /** A host without the edge's stores (bans and security events are then reported as unavailable). */
+    public AdminServices(AdminService admin, SubscriberDirectory subscribers, RegistrationStore registrations,
+            PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock) {
+        this(admin, subscribers, registrations, config, tls, metrics, clock, null, null);
+    }
 
     public static final String ATTRIBUTE = AdminServices.class.getName();
 

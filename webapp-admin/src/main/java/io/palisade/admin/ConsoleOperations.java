@@ -25,8 +25,28 @@ public final class ConsoleOperations {
         this.audit = audit;
     }
 
+    private io.palisade.core.edge.BanStore bans;
+
     public static ConsoleOperations of(AdminServices s) {
-        return new ConsoleOperations(s.subscribers(), s.registrations(), s.admin().audit());
+        ConsoleOperations ops = new ConsoleOperations(s.subscribers(), s.registrations(), s.admin().audit());
+        ops.bans = s.bans();
+        return ops;
+    }
+
+    /**
+     * Lifts the active ban of {@code address} now: the running server takes it in within seconds (it re-reads the
+     * ban store); a repeat offence still counts as one.
+     */
+    public void liftBan(Actor actor, String address, java.time.Instant now) {
+        require(actor, AdminRole.OPERATOR, "ban.lift", address);
+        if (bans == null) {
+            throw new NotFound("bans are not available in this deployment");
+        }
+        java.time.Instant at = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        io.palisade.core.edge.Ban b = bans.find(address).filter(x -> x.activeAt(at))
+                .orElseThrow(() -> new NotFound(address + " is not banned"));
+        bans.save(new io.palisade.core.edge.Ban(b.address(), b.reason(), b.since(), at, b.offences()));
+        audit.record(actor.name(), "ban.lift", address, actor.source(), "ok");
     }
 
     /** Thrown when the actor's role does not allow an operation. */

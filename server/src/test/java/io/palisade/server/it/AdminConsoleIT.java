@@ -98,6 +98,49 @@ class AdminConsoleIT {
     }
 
     @Test
+    void securityEventsAndBansAreShownAndAnOperatorLiftsABan() throws Exception {
+        assertEquals(0, server.cli("pw-mallory-target\n", "user", "add", "target", "--password-stdin").exitCode());
+        for (int i = 0; i < 10; i++) { // edge.ban.address-failures = 10
+            EdgeIT.register(server, "127.0.0.2", "target", "guess-" + i);
+        }
+        assertTrue(EdgeIT.ignored(server, "127.0.0.2"), "banned by the edge");
+        ConsoleHttp c = new ConsoleHttp(server.adminPort, cert);
+        String[] auditor = {"Authorization", "Bearer " + auditorToken};
+        String[] operator = {"Authorization", "Bearer " + operatorToken};
+        HttpResponse<String> bans = c.get("/api/v1/security/bans", auditor);
+        assertEquals(200, bans.statusCode(), bans.body());
+        assertTrue(bans.body().contains("\"address\":\"127.0.0.2\"") && bans.body().contains("brute force"), bans.body());
+        EdgeIT.await("auth failures in the events", java.time.Duration.ofSeconds(10), () -> {
+            try {
+                String b = c.get("/api/v1/security/events?minutes=10", auditor).body();
+                return b.contains("\"event\":\"auth_failure\"") && b.contains("\"source\":\"127.0.0.2\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertFalse(c.get("/api/v1/security/events", auditor).body().contains("guess-"), "no password in events");
+        String dashboard = c.get("/api/v1/dashboard", auditor).body();
+        assertTrue(dashboard.contains("\"activeBans\":1"), dashboard);
+        assertFalse(dashboard.contains("securityEventsLastHour\",") && dashboard.contains("\"unavailable\":[\"activeCalls\",\"callsToday\",\"securityEventsLastHour"), dashboard);
+
+        assertEquals(403, c.send("DELETE", "/api/v1/security/bans/127.0.0.2", null, auditor).statusCode(), "auditors only read");
+        HttpResponse<String> bad = c.send("DELETE", "/api/v1/security/bans/not-an-ip", null, operator);
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("address"), bad.body());
+        assertEquals(204, c.send("DELETE", "/api/v1/security/bans/127.0.0.2", null, operator).statusCode());
+        assertEquals(404, c.send("DELETE", "/api/v1/security/bans/127.0.0.2", null, operator).statusCode(), "no longer banned");
+        EdgeIT.await("the running server lets the address in", java.time.Duration.ofSeconds(15), () -> {
+            try {
+                return !EdgeIT.ignored(server, "127.0.0.2");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        String audit = c.get("/api/v1/audit", auditor).body();
+        assertTrue(audit.contains("ban.lift") && audit.contains("127.0.0.2"), audit);
+    }
+
+    @Test
     void theWrongRoleGets403() throws Exception {
         ConsoleHttp c = new ConsoleHttp(server.adminPort, cert);
         String[] auditor = {"Authorization", "Bearer " + auditorToken};

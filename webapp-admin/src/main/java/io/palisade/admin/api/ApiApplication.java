@@ -28,6 +28,7 @@ public final class ApiApplication extends ResourceConfig {
         register(new AuditResource(s.admin().audit()));
         register(new TokensResource(s.admin()));
         register(new DashboardResource(s));
+        register(new SecurityResource(s, ops));
         register(new ApiAuthFilter(s.admin()));
         register(RolesAllowedDynamicFeature.class);
         register(JacksonFeature.withoutExceptionMappers());

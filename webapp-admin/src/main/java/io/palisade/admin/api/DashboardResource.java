@@ -34,9 +34,17 @@ public class DashboardResource {
 
     public static Dashboard snapshot(AdminServices s) {
         Instant now = s.clock().instant();
+        Integer events = null;
+        Integer bans = null;
+        List<String> unavailable = NOT_YET;
+        if (s.securityEvents() != null && s.bans() != null) {
+            events = s.securityEvents().recent(now.minus(Duration.ofHours(1)), 100_000).size();
+            bans = (int) s.bans().all().stream().filter(b -> b.activeAt(now)).count();
+            unavailable = NOT_YET.stream().filter(n -> !n.equals("securityEventsLastHour") && !n.equals("activeBans")).toList();
+        }
         return new Dashboard(s.registrations().count(), s.subscribers().count(), s.tls().notAfter(),
-                Duration.between(now, s.tls().notAfter()).toDays(), s.tls().fingerprintSha256(), null, null, null, null,
-                NOT_YET, now);
+                Duration.between(now, s.tls().notAfter()).toDays(), s.tls().fingerprintSha256(), null, null, events, bans,
+                unavailable, now);
     }
 
     @GET
