@@ -181,15 +181,36 @@ class AdminConsoleBrowserIT {
         assertTrue(browser.findElement(By.id("messages")).getText().contains("User zoe deleted"));
         assertFalse(browser.findElement(By.id("users")).getText().contains("zoe"));
 
+        // a brute-forcing address is banned by the edge; the security page shows it and an administrator lifts it
+        for (int i = 0; i < 10; i++) {
+            EdgeIT.register(server, "127.0.0.2", "nobody-" + (i % 2), "guess-" + i);
+        }
+        assertTrue(EdgeIT.ignored(server, "127.0.0.2"), "banned");
+        browser.get(base + "/security.xhtml");
+        String bans = browser.findElement(By.id("bans:bans")).getText();
+        assertTrue(bans.contains("127.0.0.2"), bans);
+        assertTrue(browser.findElement(By.id("events")).getText().contains("auth_failure"));
+        shot("08-security-ban");
+        browser.findElement(By.id("bans:bans:0:lift")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Lifted the ban of 127.0.0.2"));
+        assertFalse(browser.findElement(By.id("bans:bans")).getText().contains("127.0.0.2"), "ban gone from the page");
+        EdgeIT.await("the server lets 127.0.0.2 in again", java.time.Duration.ofSeconds(15), () -> {
+            try {
+                return !EdgeIT.ignored(server, "127.0.0.2");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+
         browser.get(base + "/audit.xhtml");
         String audit = browser.findElement(By.id("audit")).getText();
         for (String action : List.of("user.create", "password.change", "registration.remove", "user.display-name",
-                "user.password", "user.delete")) {
+                "user.password", "user.delete", "ban.lift")) {
             assertTrue(audit.contains(action), action + " in " + audit);
         }
-        shot("08-audit");
+        shot("09-audit");
 
-        for (String page : List.of("/users.xhtml", "/registrations.xhtml", "/audit.xhtml", "/dashboard.xhtml")) {
+        for (String page : List.of("/users.xhtml", "/registrations.xhtml", "/security.xhtml", "/audit.xhtml", "/dashboard.xhtml")) {
             browser.get(base + page);
             String html = browser.getPageSource();
             for (String secret : List.of(otp, newPassword, sipPassword, sipPassword + "-new")) {
@@ -201,7 +222,7 @@ class AdminConsoleBrowserIT {
         browser.findElement(By.id("signout:submit")).click();
         waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
         assertTrue(browser.getPageSource().contains("You have signed out"));
-        shot("09-signed-out");
+        shot("10-signed-out");
         browser.get(base + "/users.xhtml");
         waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
         assertFalse(server.output().contains(newPassword) || server.output().contains(sipPassword), server.output());

@@ -37,13 +37,13 @@ public class SecurityResource {
     }
 
     public record EventView(Instant time, String event, String source, String user, String detail) {
-        static EventView of(SecurityEvent e) {
+        public static EventView of(SecurityEvent e) {
             return new EventView(e.at(), e.kind().wireName(), e.source(), e.user(), e.detail());
         }
     }
 
     public record BanView(String address, String reason, Instant since, Instant until, long secondsLeft, int offences) {
-        static BanView of(Ban b, Instant now) {
+        public static BanView of(Ban b, Instant now) {
             return new BanView(b.address(), b.reason(), b.since(), b.until(), Duration.between(now, b.until()).toSeconds(),
                     b.offences());
         }
