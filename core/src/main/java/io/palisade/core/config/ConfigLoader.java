@@ -88,6 +88,13 @@ public final class ConfigLoader {
         k.put("database.user", null);
         k.put("database.password", null);
         k.put("log.level", "INFO");
+        k.put("media.address", null);
+        k.put("media.public-address", null);
+        k.put("media.port-min", "16384");
+        k.put("media.port-max", "32767");
+        k.put("media.timeout", "60");
+        k.put("call.max-duration", "14400");
+        k.put("call.no-answer-timeout", "60");
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
 
@@ -200,6 +207,16 @@ public final class ConfigLoader {
         if (!LOG_LEVELS.contains(level)) {
             problems.add("log.level: '" + level + "' is not one of " + new TreeSet<>(LOG_LEVELS));
         }
+        int portMin = in.intIn("media.port-min", 1024, 65535);
+        int portMax = in.intIn("media.port-max", 1024, 65535);
+        if (portMax - portMin < 3) {
+            problems.add("media.port-max: the media port range must hold at least two port pairs");
+        }
+        MediaSettings media = new MediaSettings(in.optional("media.address"), in.optional("media.public-address"),
+                portMin, portMax, Duration.ofSeconds(in.intIn("media.timeout", 5, 3600)));
+        io.palisade.core.call.CallConfig call = new io.palisade.core.call.CallConfig(
+                Duration.ofSeconds(in.intIn("call.max-duration", 10, 7 * 86_400)),
+                Duration.ofSeconds(in.intIn("call.no-answer-timeout", 5, 3600)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -208,7 +225,7 @@ public final class ConfigLoader {
                 Duration.ofSeconds(nonceLifetime),
                 minExpires, maxExpires, defaultExpires, maxContacts, threads, maxMessage, maxTx, heapPercent,
                 in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level,
-                edge, securityLog.orElse(dataDir.resolve("security.log")));
+                edge, securityLog.orElse(dataDir.resolve("security.log")), media, call);
     }
 
     private static io.palisade.core.edge.EdgeConfig edge(Parser in, List<String> problems) {

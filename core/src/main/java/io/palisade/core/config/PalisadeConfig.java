@@ -43,7 +43,9 @@ public record PalisadeConfig(
         Optional<String> databasePassword,
         String logLevel,
         io.palisade.core.edge.EdgeConfig edge,
-        Path securityLog) {
+        Path securityLog,
+        MediaSettings media,
+        io.palisade.core.call.CallConfig call) {
 
     public PalisadeConfig {
         domains = List.copyOf(domains);
@@ -62,6 +64,6 @@ public record PalisadeConfig(
                 + ", maxContacts=" + maxContacts + ", sipThreads=" + sipThreads + ", maxMessageSize=" + maxMessageSize + ", maxServerTransactions=" + maxServerTransactions
                 + ", heapThresholdPercent=" + heapThresholdPercent + ", databaseUrl=" + databaseUrl
                 + ", databaseUser=" + databaseUser + ", databasePassword=" + databasePassword.map(p -> "****")
-                + ", logLevel=" + logLevel + ", edge=" + edge + ", securityLog=" + securityLog + "]";
+                + ", logLevel=" + logLevel + ", edge=" + edge + ", securityLog=" + securityLog + ", media=" + media + ", call=" + call + "]";
     }
 }
