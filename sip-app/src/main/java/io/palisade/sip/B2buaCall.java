@@ -21,12 +21,14 @@ final class B2buaCall {
     /** One INVITE toward one contact of the callee. */
     static final class Branch {
         final SipServletRequest invite;
+        final javax.servlet.sip.SipURI flowRoute;
         int finalStatus;
         boolean provisional;
         boolean cancelWanted;
 
-        Branch(SipServletRequest invite) {
+        Branch(SipServletRequest invite, javax.servlet.sip.SipURI flowRoute) {
             this.invite = invite;
+            this.flowRoute = flowRoute;
         }
 
         SipSession session() {
@@ -44,6 +46,7 @@ final class B2buaCall {
     final String callerSuite;
     final long sdpSessionId;
     final List<Branch> branches = new ArrayList<>();
+    javax.servlet.sip.SipURI callerRoute;
     SdesOffer calleeOffer;
     CallService.Call call;
     Branch winner;

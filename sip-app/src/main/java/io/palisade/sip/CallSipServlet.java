@@ -148,6 +148,8 @@ public class CallSipServlet extends SipServlet {
             call.calleeOffer = offerB;
             String sdpB = SdpRewriter.offer(offer, audio, leg(media.b(), secB == CallPolicy.LegSecurity.SRTP_REQUIRED,
                     offerB.lines()), call.sdpSessionId, call.nextVersion());
+            call.callerRoute = flowRoute(new Flow(callerTransport, req.getRemoteAddr(), req.getRemotePort(),
+                    req.getLocalAddr(), req.getLocalPort()));
             call.attach(req.getApplicationSession());
             synchronized (call) {
                 call.call = calls.service().begin(caller, callee, callerTransport, media.id(), cause -> hangUp(call, cause));
@@ -162,7 +164,7 @@ public class CallSipServlet extends SipServlet {
                             "From", List.of(CallPolicy.assertedIdentity(caller, domain)),
                             "To", List.of(CallPolicy.assertedIdentity(callee, domain))));
                     prepareCalleeInvite(inv, contact, caller, domain, sdpB);
-                    call.branches.add(new B2buaCall.Branch(inv));
+                    call.branches.add(new B2buaCall.Branch(inv, flowRoute(contact.flow())));
                 }
                 for (B2buaCall.Branch b : call.branches) {
                     b.invite.send();
@@ -202,19 +204,40 @@ public class CallSipServlet extends SipServlet {
             inv.removeHeader(h);
         }
         inv.setRequestURI(sipFactory.createURI(contact.contactUri()));
-        Flow flow = contact.flow();
-        // Over the flow the phone registered on (its own connection): JAIN-SIP reuses a cached TCP/TLS connection
-        // to the same remote address and port, so a phone behind NAT is reached without a new connection.
+        inv.pushRoute(flowRoute(contact.flow()));
+        inv.setHeader("P-Asserted-Identity", CallPolicy.assertedIdentity(caller, domain));
+        inv.setHeader("Allow", CallPolicy.ALLOW);
+        inv.setContent(sdp.getBytes(StandardCharsets.US_ASCII), SDP);
+        inv.getSession().setHandler(getServletName());
+    }
+
+    /**
+     * A loose route to the far end of a flow. Every request toward a phone carries it (INVITE, CANCEL, ACK, BYE):
+     * JAIN-SIP then reuses its cached TCP/TLS connection to that address and port, so a phone behind NAT, or one
+     * that cannot accept connections (a TLS client without a certificate), is reached over the connection it opened,
+     * never by a new connection to its Contact.
+     */
+    private SipURI flowRoute(Flow flow) {
         SipURI route = sipFactory.createSipURI(null, flow.remoteAddress().indexOf(':') >= 0
                 ? "[" + flow.remoteAddress() + "]" : flow.remoteAddress());
         route.setPort(flow.remotePort());
         route.setTransportParam(flow.transport().toLowerCase(Locale.ROOT));
         route.setLrParam(true);
-        inv.pushRoute(route);
-        inv.setHeader("P-Asserted-Identity", CallPolicy.assertedIdentity(caller, domain));
-        inv.setHeader("Allow", CallPolicy.ALLOW);
-        inv.setContent(sdp.getBytes(StandardCharsets.US_ASCII), SDP);
-        inv.getSession().setHandler(getServletName());
+        return route;
+    }
+
+    /*
+     * In-dialog requests (ACK, BYE) cannot take a pushed route in Restcomm ("only initial ones"); they need none:
+     * Restcomm sends them to the dialog's remote target with the host and port of the connection the dialog's
+     * messages came over (seen in baresip's trace: ACK and BYE arrive over the phone's own TLS connection, with that
+     * connection's port in the Request-URI). The route parameter documents which flow is meant.
+     */
+    private static void ack(SipServletResponse resp, SipURI flow) throws IOException {
+        resp.createAck().send();
+    }
+
+    private static void bye(SipSession s, SipURI flow) throws IOException {
+        s.createRequest("BYE").send();
     }
 
     // ------------------------------------------------------------------ responses from the callee's branches
@@ -269,26 +292,26 @@ public class CallSipServlet extends SipServlet {
             B2buaCall.Branch b = call.branchOf(resp.getSession());
             if (b == null) {
                 if (call.isCaller(resp.getSession())) {
-                    resp.createAck().send(); // 200 to a re-INVITE we sent (none today)
+                    ack(resp, call.callerRoute); // 200 to a re-INVITE we sent (none today)
                 }
                 return;
             }
             if (b.finalStatus != 0 && b == call.winner) {
-                resp.createAck().send(); // a retransmitted 2xx
+                ack(resp, b.flowRoute); // a retransmitted 2xx
                 return;
             }
             b.finalStatus = resp.getStatus();
             if (call.winner != null || call.cancelled || call.ended) {
                 // a late 2xx after another branch won or the caller gave up: accept it and hang up at once
-                resp.createAck().send();
-                resp.getSession().createRequest("BYE").send();
+                ack(resp, b.flowRoute);
+                bye(resp.getSession(), b.flowRoute);
                 return;
             }
             call.winner = b;
             String answer = callerAnswer(call, resp);
-            resp.createAck().send();
+            ack(resp, b.flowRoute);
             if (answer == null) {
-                resp.getSession().createRequest("BYE").send();
+                bye(resp.getSession(), b.flowRoute);
                 sendFinal(call, 488, "Not Acceptable Here");
                 finish(call, "488 media");
                 return;
@@ -393,10 +416,10 @@ public class CallSipServlet extends SipServlet {
             boolean fromCaller = call.isCaller(req.getSession());
             if (fromCaller) {
                 if (call.winner != null) {
-                    call.winner.session().createRequest("BYE").send();
+                    bye(call.winner.session(), call.winner.flowRoute);
                 }
             } else if (call.answeredCaller) {
-                call.callerInvite.getSession().createRequest("BYE").send();
+                bye(call.callerInvite.getSession(), call.callerRoute);
             }
             finish(call, fromCaller ? "caller BYE" : "callee BYE");
         }
@@ -482,8 +505,8 @@ public class CallSipServlet extends SipServlet {
             }
             try {
                 if (call.answeredCaller) {
-                    call.callerInvite.getSession().createRequest("BYE").send();
-                    call.winner.session().createRequest("BYE").send();
+                    bye(call.callerInvite.getSession(), call.callerRoute);
+                    bye(call.winner.session(), call.winner.flowRoute);
                 } else {
                     for (B2buaCall.Branch b : call.branches) {
                         if (b.finalStatus == 0) {
@@ -505,7 +528,7 @@ public class CallSipServlet extends SipServlet {
             return;
         }
         try {
-            b.invite.createCancel().send();
+            b.invite.createCancel().send(); // a CANCEL takes the INVITE's Route (RFC 3261 section 9.1)
         } catch (IOException | IllegalStateException e) {
             LOG.debug("CANCEL not sent: {}", e.toString());
         }

@@ -163,7 +163,7 @@ class CallIT {
         Callee bob = callee("bob3", "callee-busy.xml");
         Caller alice = call("call-uac-refused.xml", "bob3");
         bob.received();
-        assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log());
+        assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log() + "\nserver:\n" + server.output());
         assertTrue(alice.log().contains("SIP/2.0 486"), alice.log());
         assertRecord("bob3", "486");
     }
@@ -171,7 +171,7 @@ class CallIT {
     @Test
     void calleeNotRegisteredGets480() throws Exception {
         Caller alice = call("call-uac-refused.xml", "nobody");
-        assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log());
+        assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log() + "\nserver:\n" + server.output());
         assertTrue(alice.log().contains("SIP/2.0 480"), alice.log());
     }
 
