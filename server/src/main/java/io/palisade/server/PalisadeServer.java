@@ -229,6 +229,12 @@ public final class PalisadeServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (calls != null) {
+            calls.close(); // BYE on both legs of calls still up, while the container can still send them
+            System.out.println("Call totals: started " + calls.startedCount() + ", answered " + calls.answeredCount()
+                    + ", ended " + calls.endedCount());
+            calls = null;
+        }
         if (container != null) {
             try {
                 container.stop();
@@ -237,13 +243,9 @@ public final class PalisadeServer implements AutoCloseable {
             }
             container = null;
         }
-        if (calls != null) {
-            calls.close(); // calls still up are recorded as ended by the stop
-            System.out.println("Call totals: started " + calls.startedCount() + ", answered " + calls.answeredCount()
-                    + ", ended " + calls.endedCount());
-            calls = null;
-        }
         if (media != null) {
+            System.out.println("Media relay at stop: " + media.engine().sessionCount() + " session(s) open, "
+                    + media.engine().portPairsInUse() + " port pair(s) in use");
             media.close();
             media = null;
         }
