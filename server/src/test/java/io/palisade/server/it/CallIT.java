@@ -38,7 +38,7 @@ class CallIT {
         cfg.put("auth.algorithms", "MD5");
         server = PalisadeProcess.start(data, cfg);
         Path csv = tmp.resolve("users.csv");
-        Files.writeString(csv, "user,password\nalice,alice-secret\nbob1,bob-secret\nbob2,bob-secret\nbob3,bob-secret\n");
+        Files.writeString(csv, "user,password\nalice,alice-secret\nbob1,bob-secret\nbob2,bob-secret\nbob3,bob-secret\nbob4,bob-secret\n");
         PalisadeProcess.Cli imported = server.cli(null, "user", "import", csv.toString());
         assertEquals(0, imported.exitCode(), imported.out());
         callerInf = tmp.resolve("caller.inf");
@@ -63,7 +63,7 @@ class CallIT {
     }
 
     static Callee callee(String user, String ooc) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("callee-" + user));
+        Path dir = Files.createDirectories(tmp.resolve("callee-" + user + "-" + ooc));
         Path inf = dir.resolve("callee.inf");
         Files.writeString(inf, "SEQUENTIAL\n" + user + ";[authentication username=" + user + " password=bob-secret]\n");
         int port = PalisadeProcess.freePort();
@@ -166,6 +166,19 @@ class CallIT {
         assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log() + "\nserver:\n" + server.output());
         assertTrue(alice.log().contains("SIP/2.0 486"), alice.log());
         assertRecord("bob3", "486");
+    }
+
+    @Test
+    void allContactsRingTheFirstAnswerWinsAndTheOthersAreCancelled() throws Exception {
+        Callee ringing = callee("bob4", "callee-ring.xml");
+        Callee answering = callee("bob4", "callee-answer.xml");
+        Caller alice = call("call-uac.xml", "bob4");
+        String rang = ringing.received();
+        String answered = answering.received();
+        assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log() + "\nserver:\n" + server.output());
+        assertTrue(rang.contains("INVITE sip:bob4@") && rang.contains("CANCEL sip:"), rang);
+        assertTrue(answered.contains("INVITE sip:bob4@") && answered.contains("BYE sip:"), answered);
+        assertRecord("bob4", "caller BYE");
     }
 
     @Test
