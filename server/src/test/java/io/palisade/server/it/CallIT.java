@@ -38,7 +38,7 @@ class CallIT {
         cfg.put("auth.algorithms", "MD5");
         server = PalisadeProcess.start(data, cfg);
         Path csv = tmp.resolve("users.csv");
-        Files.writeString(csv, "user,password\nalice,alice-secret\nbob1,bob-secret\nbob2,bob-secret\nbob3,bob-secret\nbob4,bob-secret\n");
+        Files.writeString(csv, "user,password\nalice,alice-secret\nbob1,bob-secret\nbob2,bob-secret\nbob3,bob-secret\nbob4,bob-secret\nbob5,bob-secret\n");
         PalisadeProcess.Cli imported = server.cli(null, "user", "import", csv.toString());
         assertEquals(0, imported.exitCode(), imported.out());
         callerInf = tmp.resolve("caller.inf");
@@ -179,6 +179,17 @@ class CallIT {
         assertTrue(rang.contains("INVITE sip:bob4@") && rang.contains("CANCEL sip:"), rang);
         assertTrue(answered.contains("INVITE sip:bob4@") && answered.contains("BYE sip:"), answered);
         assertRecord("bob4", "caller BYE");
+    }
+
+    @Test
+    void holdIsAnsweredByTheB2buaOnTheCallersLeg() throws Exception {
+        Callee bob = callee("bob5", "callee-answer.xml");
+        Caller alice = call("call-uac-hold.xml", "bob5");
+        String seen = bob.received();
+        // the scenario itself checks that the re-INVITE with a=sendonly is answered with a=recvonly
+        assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log() + "\nserver:\n" + server.output());
+        assertEquals(1, seen.split("INVITE sip:", -1).length - 1, "the re-INVITE must not reach the callee:\n" + seen);
+        assertRecord("bob5", "caller BYE");
     }
 
     @Test
