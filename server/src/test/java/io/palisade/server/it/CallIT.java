@@ -36,9 +36,10 @@ class CallIT {
         Path data = tmp.resolve("data");
         Map<String, String> cfg = PalisadeProcess.defaults(data);
         cfg.put("auth.algorithms", "MD5");
+        cfg.put("media.timeout", "5"); // the shortest allowed: a call without media ends 5 s after it starts
         server = PalisadeProcess.start(data, cfg);
         Path csv = tmp.resolve("users.csv");
-        Files.writeString(csv, "user,password\nalice,alice-secret\nbob1,bob-secret\nbob2,bob-secret\nbob3,bob-secret\nbob4,bob-secret\nbob5,bob-secret\n");
+        Files.writeString(csv, "user,password\nalice,alice-secret\nbob1,bob-secret\nbob2,bob-secret\nbob3,bob-secret\nbob4,bob-secret\nbob5,bob-secret\nbob6,bob-secret\n");
         PalisadeProcess.Cli imported = server.cli(null, "user", "import", csv.toString());
         assertEquals(0, imported.exitCode(), imported.out());
         callerInf = tmp.resolve("caller.inf");
@@ -51,7 +52,7 @@ class CallIT {
         }
     }
 
-    /** A SIPp callee: registered as {@code user}, answering with {@code ooc}; stays up for {@code lingerMs}. */
+    /** A SIPp callee: registered as {@code user}, answering with {@code ooc}; stays up for a while (5 s by default) after registering. */
     record Callee(Process process, Path log, int sipPort, int mediaPort) {
         String received() throws IOException, InterruptedException {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -63,6 +64,10 @@ class CallIT {
     }
 
     static Callee callee(String user, String ooc) throws Exception {
+        return callee(user, ooc, 5000);
+    }
+
+    static Callee callee(String user, String ooc, int lingerMs) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("callee-" + user + "-" + ooc));
         Path inf = dir.resolve("callee.inf");
         Files.writeString(inf, "SEQUENTIAL\n" + user + ";[authentication username=" + user + " password=bob-secret]\n");
@@ -71,7 +76,7 @@ class CallIT {
         Path log = dir.resolve("messages.log");
         Process p = new ProcessBuilder("sipp", "127.0.0.1:" + server.tcpPort,
                 "-sf", sipp("callee-register.xml"), "-oocsf", sipp(ooc), "-inf", inf.toString(),
-                "-key", "domain", "127.0.0.1", "-d", "5000", "-t", "t1", "-m", "1", "-nostdin",
+                "-key", "domain", "127.0.0.1", "-d", Integer.toString(lingerMs), "-t", "t1", "-m", "1", "-nostdin",
                 "-timeout", "30", "-p", Integer.toString(port), "-mp", Integer.toString(media),
                 "-trace_msg", "-message_file", log.toString())
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("sipp.out").toFile()).start();
@@ -190,6 +195,16 @@ class CallIT {
         assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log() + "\nserver:\n" + server.output());
         assertEquals(1, seen.split("INVITE sip:", -1).length - 1, "the re-INVITE must not reach the callee:\n" + seen);
         assertRecord("bob5", "caller BYE");
+    }
+
+    @Test
+    void aCallWithoutMediaIsEndedOnBothLegs() throws Exception {
+        Callee bob = callee("bob6", "callee-answer.xml", 10_000);
+        Caller alice = call("call-uac-ended.xml", "bob6");
+        String seen = bob.received();
+        assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log() + "\nserver:\n" + server.output());
+        assertTrue(seen.contains("BYE sip:"), seen);
+        assertRecord("bob6", "media timeout");
     }
 
     @Test
