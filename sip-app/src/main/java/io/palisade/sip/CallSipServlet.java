@@ -97,6 +97,7 @@ public class CallSipServlet extends SipServlet {
             answer(req, 403, "Forbidden: not allowed from this network");
             return;
         }
+        trying(req);
         Sdp offer = null;
         int audio = -1;
         byte[] body = req.getRawContent();
@@ -602,6 +603,19 @@ public class CallSipServlet extends SipServlet {
             return InetAddress.getByName(addr); // a literal: no lookup happens
         } catch (java.net.UnknownHostException e) {
             return null;
+        }
+    }
+
+    /**
+     * 100 Trying at once (RFC 3261 section 16.2 step 10, as a proxy would): otherwise the stack's own 200 ms timer
+     * (section 17.2.1) may send one, and under load that 100 was seen leaving after the 2xx, which strict clients
+     * (SIPp) take as an unexpected message.
+     */
+    private static void trying(SipServletRequest req) {
+        try {
+            req.createResponse(100).send();
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+            LOG.debug("100 Trying not sent: {}", e.toString());
         }
     }
 
