@@ -55,12 +55,14 @@ class BaresipCallIT {
 
     @Test
     void audioFlowsBothWaysOverSrtp() throws Exception {
-        Path bobDir = phone("bob", BOB_HZ, true);
-        Path aliceDir = phone("alice", ALICE_HZ, false);
+        int bobPort = pairedPort();
+        int alicePort = pairedPort();
+        Path bobDir = phone("bob", BOB_HZ, true, bobPort);
+        Path aliceDir = phone("alice", ALICE_HZ, false, alicePort);
         Process bob = baresip(bobDir, 20);
         try {
             await(bobDir.resolve("out.log"), "200 OK", 20);
-            Process alice = new ProcessBuilder("baresip", "-f", aliceDir.toString(), "-t", "6", "-e",
+            Process alice = new ProcessBuilder("baresip", "-s", "-f", aliceDir.toString(), "-t", "6", "-e",
                     "/dial sip:bob@127.0.0.1").directory(aliceDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(aliceDir.resolve("out.log").toFile()).redirectInput(ProcessBuilder.Redirect.from(
                             Path.of("/dev/null").toFile())).start();
@@ -76,6 +78,18 @@ class BaresipCallIT {
         String bobLog = Files.readString(bobDir.resolve("out.log"));
         assertTrue(aliceLog.contains("SRTP is Enabled"), aliceLog);
         assertTrue(bobLog.contains("SRTP is Enabled"), bobLog);
+        // bob's SIP trace (-s): the call came over the TLS connection bob opened to register, never to the TLS port
+        // it listens on (PORT + 1); and nothing of alice's addresses reached it
+        assertTrue(bobLog.contains("INVITE sip:bob"), bobLog);
+        assertFalse(bobLog.contains("-> 127.0.0.1:" + (bobPort + 1)), "a request was sent to bob's listening port:\n" + bobLog);
+        assertFalse(bobLog.contains("127.0.0.1:" + (alicePort + 1)) || bobLog.contains("127.0.0.1:" + alicePort + ";"),
+                "alice's SIP address reached bob:\n" + bobLog);
+        // each leg has its own SDES keys: no key seen by one phone is seen by the other
+        java.util.Set<String> aliceKeys = keys(aliceLog);
+        java.util.Set<String> bobKeys = keys(bobLog);
+        assertFalse(aliceKeys.isEmpty() || bobKeys.isEmpty(), "no a=crypto in the SIP traces");
+        aliceKeys.retainAll(bobKeys);
+        assertTrue(aliceKeys.isEmpty(), "an SDES key passed from one leg to the other");
         assertHears(aliceDir, BOB_HZ, ALICE_HZ, aliceLog);
         assertHears(bobDir, ALICE_HZ, BOB_HZ, bobLog);
         String records = "";
@@ -167,11 +181,20 @@ class BaresipCallIT {
         return b.array();
     }
 
-    private static Path phone(String user, int hz, boolean autoAnswer) throws IOException {
+    /** The SDES inline key values in a SIP trace. */
+    private static java.util.Set<String> keys(String log) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("inline:([A-Za-z0-9+/=]+)").matcher(log);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    private static Path phone(String user, int hz, boolean autoAnswer, int port) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(user));
         Path tone = dir.resolve("tone.wav");
         Files.write(tone, toneWav(hz));
-        int port = pairedPort();
         Files.writeString(dir.resolve("config"), String.join("\n",
                 "poll_method\tepoll",
                 "sip_listen\t127.0.0.1:" + port,
@@ -195,7 +218,7 @@ class BaresipCallIT {
     }
 
     private static Process baresip(Path dir, int seconds) throws IOException {
-        return new ProcessBuilder("baresip", "-f", dir.toString(), "-t", Integer.toString(seconds))
+        return new ProcessBuilder("baresip", "-s", "-f", dir.toString(), "-t", Integer.toString(seconds))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
     }

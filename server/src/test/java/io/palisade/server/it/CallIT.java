@@ -121,8 +121,9 @@ class CallIT {
     @Test
     void callIsAnsweredAndHungUpWithTheCallerHidden() throws Exception {
         Callee bob = callee("bob1", "callee-answer.xml");
-        // bob's connection to the server comes from a port of its own, not its listening port: a call that reaches
-        // it went over that connection (the flow), since nothing listens on that port
+        // When bob's connection comes from a port other than its listening port, a call that reaches it went over that
+        // connection (the flow). Debian's SIPp binds its TCP client socket to its listening port, which makes this check
+        // inconclusive here; BaresipCallIT checks the flow with a phone that registers from an ephemeral port.
         String regs = server.cli(null, "registrations", "list").out();
         Matcher flow = Pattern.compile("sip:bob1@127\\.0\\.0\\.1\\s+\\S+\\s+TCP\\s+127\\.0\\.0\\.1:(\\d+)").matcher(regs);
         assertTrue(flow.find(), regs);
