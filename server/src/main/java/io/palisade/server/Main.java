@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar palisade.jar}: starts the server (the default) or manages it from the command line. */
 @Command(name = "palisade", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Palisade, a secure enterprise SIP server.",
-        subcommands = {UserCommands.class, RegistrationCommands.class, SecurityCommands.Bans.class,
+        subcommands = {UserCommands.class, RegistrationCommands.class, CallCommands.class, SecurityCommands.Bans.class,
                 SecurityCommands.Events.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 

@@ -51,6 +51,8 @@ public final class PalisadeServer implements AutoCloseable {
     private SecurityEvents securityEvents;
     private EdgeGuard edge;
     private AdminConsole adminConsole;
+    private io.palisade.media.MediaService media;
+    private io.palisade.core.call.CallService calls;
 
     public PalisadeServer(PalisadeConfig config) {
         this.config = config;
@@ -89,12 +91,21 @@ public final class PalisadeServer implements AutoCloseable {
                 new JdbcSecurityEventStore(database.dataSource())), clock);
         edge = new EdgeGuard(config.edge(), new JdbcBanStore(database.dataSource()),
                 new io.palisade.core.edge.JdbcUserNetworkStore(database.dataSource()), securityEvents, clock, System::nanoTime);
+        calls = new io.palisade.core.call.CallService(config.call(),
+                new io.palisade.core.call.JdbcCallRecordStore(database.dataSource()), clock, System::nanoTime);
+        int dangling = calls.closeDangling();
+        if (dangling > 0) {
+            LOG.info("{} call record(s) left open by the previous run were closed", dangling);
+        }
+        io.palisade.core.call.CallService callService = calls;
+        media = io.palisade.media.MediaService.start(relayConfig(), callService::mediaTimeout);
         Set<String> served = new HashSet<>(domains.names());
         PalisadeSipServices.install(new PalisadeSipServices(served, authenticator, algorithms,
                 new io.palisade.core.auth.DigestCompatibility(config.md5OnlyUserAgents()), registrar,
                 new TransportPolicy(config.trustedNetworks(), config.plainRegisterNetworks()), edge,
                 user -> io.palisade.core.subscriber.UsernamePolicy.problem(user).isEmpty() && subscribers.find(user).isPresent(),
-                config.maxServerTransactions(), config.heapThresholdPercent()));
+                config.maxServerTransactions(), config.heapThresholdPercent())
+                .withCalls(new PalisadeSipServices.Calls(media, calls)));
 
         List<String> certNames = new ArrayList<>(domains.names());
         if (!certNames.contains("127.0.0.1")) {
@@ -134,6 +145,13 @@ public final class PalisadeServer implements AutoCloseable {
         }, 10, 30, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
+                callService.sweep();
+            } catch (RuntimeException e) {
+                LOG.warn("call housekeeping failed: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
                 edge.refresh();
             } catch (RuntimeException e) {
                 LOG.warn("edge housekeeping failed: {}", e.toString());
@@ -150,11 +168,29 @@ public final class PalisadeServer implements AutoCloseable {
         for (EmbeddedSipContainer.Listener l : listeners) {
             ready.append(' ').append(l.transport()).append("://").append(l.address()).append(':').append(l.port());
         }
+        ready.append(" media://").append(media.engine().config().publicAddress().getHostAddress()).append(':')
+                .append(config.media().portMin()).append('-').append(config.media().portMax());
         if (adminConsole != null) {
             ready.append(" admin=").append(adminConsole.url());
         }
         ready.append(" (data: ").append(config.dataDir()).append(')');
         System.out.println(ready);
+    }
+
+    /** The relay binds to media.address, else the SIP address; SDP carries media.public-address, else the bind address. */
+    private io.palisade.media.relay.RelayConfig relayConfig() throws java.net.UnknownHostException {
+        java.net.InetAddress bind = java.net.InetAddress.getByName(config.media().address().orElse(config.sipAddress()));
+        java.net.InetAddress pub;
+        if (config.media().publicAddress().isPresent()) {
+            pub = java.net.InetAddress.getByName(config.media().publicAddress().get());
+        } else if (bind.isAnyLocalAddress()) {
+            pub = java.net.InetAddress.getLocalHost();
+        } else {
+            pub = bind;
+        }
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        return new io.palisade.media.relay.RelayConfig(bind, pub, config.media().portMin(), config.media().portMax(), threads,
+                config.media().timeout(), true, 1500);
     }
 
     /** JAIN-SIP and Restcomm stack properties; every TLS default of JAIN-SIP is overridden (they are unsafe). */
@@ -209,6 +245,12 @@ public final class PalisadeServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (calls != null) {
+            calls.close(); // BYE on both legs of calls still up, while the container can still send them
+            System.out.println("Call totals: started " + calls.startedCount() + ", answered " + calls.answeredCount()
+                    + ", ended " + calls.endedCount());
+            calls = null;
+        }
         if (adminConsole != null) {
             adminConsole.close();
             adminConsole = null;
@@ -220,6 +262,12 @@ public final class PalisadeServer implements AutoCloseable {
                 LOG.warn("SIP container stop: {}", e.toString());
             }
             container = null;
+        }
+        if (media != null) {
+            System.out.println("Media relay at stop: " + media.engine().sessionCount() + " session(s) open, "
+                    + media.engine().portPairsInUse() + " port pair(s) in use");
+            media.close();
+            media = null;
         }
         PalisadeSipServices.uninstall();
         if (edge != null) {

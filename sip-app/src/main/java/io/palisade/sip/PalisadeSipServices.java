@@ -32,6 +32,15 @@ public final class PalisadeSipServices {
     private final int maxServerTransactions;
     private final int heapPercent;
     private volatile OverloadGuard overloadGuard;
+    private volatile Calls calls;
+
+    /** What the B2BUA needs besides the registrar: the media relay and the calls in progress. */
+    public record Calls(io.palisade.media.MediaService media, io.palisade.core.call.CallService service) {
+        public Calls {
+            Objects.requireNonNull(media, "media");
+            Objects.requireNonNull(service, "service");
+        }
+    }
 
     public PalisadeSipServices(Set<String> domains, DigestAuthenticator authenticator, List<DigestAlgorithm> algorithms,
                                DigestCompatibility compatibility, RegistrarService registrar,
@@ -90,6 +99,21 @@ public final class PalisadeSipServices {
     /** The digest algorithms to challenge a client with this User-Agent with. */
     public List<DigestAlgorithm> challengeAlgorithms(String userAgent) {
         return compatibility.offerFor(userAgent, algorithms);
+    }
+
+    /** Installs the B2BUA's services (the server does this before the container starts). */
+    public PalisadeSipServices withCalls(Calls c) {
+        this.calls = Objects.requireNonNull(c);
+        return this;
+    }
+
+    /** @throws IllegalStateException when the B2BUA was not given media and call services */
+    public Calls calls() {
+        Calls c = calls;
+        if (c == null) {
+            throw new IllegalStateException("calls are not enabled: no media relay was installed");
+        }
+        return c;
     }
 
     public RegistrarService registrar() {

@@ -95,6 +95,13 @@ public final class ConfigLoader {
         k.put("admin.initial-password", null);
         k.put("admin.session-idle-timeout", "900");
         k.put("admin.session-max-age", "28800");
+        k.put("media.address", null);
+        k.put("media.public-address", null);
+        k.put("media.port-min", "16384");
+        k.put("media.port-max", "32767");
+        k.put("media.timeout", "60");
+        k.put("call.max-duration", "14400");
+        k.put("call.no-answer-timeout", "60");
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
 
@@ -214,6 +221,16 @@ public final class ConfigLoader {
         if (!LOG_LEVELS.contains(level)) {
             problems.add("log.level: '" + level + "' is not one of " + new TreeSet<>(LOG_LEVELS));
         }
+        int portMin = in.intIn("media.port-min", 1024, 65535);
+        int portMax = in.intIn("media.port-max", 1024, 65535);
+        if (portMax - portMin < 3) {
+            problems.add("media.port-max: the media port range must hold at least two port pairs");
+        }
+        MediaSettings media = new MediaSettings(in.optional("media.address"), in.optional("media.public-address"),
+                portMin, portMax, Duration.ofSeconds(in.intIn("media.timeout", 5, 3600)));
+        io.palisade.core.call.CallConfig call = new io.palisade.core.call.CallConfig(
+                Duration.ofSeconds(in.intIn("call.max-duration", 10, 7 * 86_400)),
+                Duration.ofSeconds(in.intIn("call.no-answer-timeout", 5, 3600)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -222,7 +239,7 @@ public final class ConfigLoader {
                 Duration.ofSeconds(nonceLifetime),
                 minExpires, maxExpires, defaultExpires, maxContacts, threads, maxMessage, maxTx, heapPercent,
                 in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level,
-                edge, securityLog.orElse(dataDir.resolve("security.log")), admin);
+                edge, securityLog.orElse(dataDir.resolve("security.log")), admin, media, call);
     }
 
     private static io.palisade.core.edge.EdgeConfig edge(Parser in, List<String> problems) {

@@ -44,7 +44,9 @@ public record PalisadeConfig(
         String logLevel,
         io.palisade.core.edge.EdgeConfig edge,
         Path securityLog,
-        AdminConfig admin) {
+        AdminConfig admin,
+        MediaSettings media,
+        io.palisade.core.call.CallConfig call) {
 
     public PalisadeConfig {
         domains = List.copyOf(domains);
@@ -63,6 +65,6 @@ public record PalisadeConfig(
                 + ", maxContacts=" + maxContacts + ", sipThreads=" + sipThreads + ", maxMessageSize=" + maxMessageSize + ", maxServerTransactions=" + maxServerTransactions
                 + ", heapThresholdPercent=" + heapThresholdPercent + ", databaseUrl=" + databaseUrl
                 + ", databaseUser=" + databaseUser + ", databasePassword=" + databasePassword.map(p -> "****")
-                + ", logLevel=" + logLevel + ", edge=" + edge + ", securityLog=" + securityLog + ", admin=" + admin + "]";
+                + ", logLevel=" + logLevel + ", edge=" + edge + ", securityLog=" + securityLog + ", admin=" + admin + ", media=" + media + ", call=" + call + "]";
     }
 }

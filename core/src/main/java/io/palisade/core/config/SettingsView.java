@@ -71,6 +71,13 @@ public final class SettingsView {
         m.put("edge.tls.allow-networks", e.tlsAllowNetworks().toString());
         m.put("edge.max-tracked-sources", Integer.toString(e.maxTrackedSources()));
         m.put("edge.security-log", c.securityLog().toString());
+        m.put("media.address", c.media().address().orElse(""));
+        m.put("media.public-address", c.media().publicAddress().orElse(""));
+        m.put("media.port-min", Integer.toString(c.media().portMin()));
+        m.put("media.port-max", Integer.toString(c.media().portMax()));
+        m.put("media.timeout", Long.toString(c.media().timeout().toSeconds()));
+        m.put("call.max-duration", Long.toString(c.call().maxDuration().toSeconds()));
+        m.put("call.no-answer-timeout", Long.toString(c.call().noAnswerTimeout().toSeconds()));
         AdminConfig a = c.admin();
         m.put("admin.enabled", Boolean.toString(a.enabled()));
         m.put("admin.address", a.address());

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package io.palisade.core.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palisade.core.MutableClock;
+import io.palisade.core.db.Database;
+import io.palisade.core.db.TestDatabases;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CallServiceTest {
+    @TempDir
+    Path dir;
+    Database db;
+    JdbcCallRecordStore store;
+    MutableClock clock = MutableClock.atEpochSecond(1_800_000_000L);
+    AtomicLong nanos = new AtomicLong();
+    CallService calls;
+    List<String> hangups = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        db = TestDatabases.open(dir);
+        store = new JdbcCallRecordStore(db.dataSource());
+        calls = new CallService(new CallConfig(Duration.ofSeconds(3600), Duration.ofSeconds(60)), store, clock, nanos::get);
+    }
+
+    @AfterEach
+    void close() {
+        calls.close();
+        db.close();
+    }
+
+    private void advance(Duration d) {
+        clock.advance(d);
+        nanos.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void aCallIsRecordedFromStartToEnd() {
+        CallService.Call c = calls.begin("alice", "bob", "TLS", "m1", hangups::add);
+        calls.flush();
+        assertEquals(1, store.active().size());
+        assertEquals(1, calls.active().size());
+        advance(Duration.ofSeconds(2));
+        calls.answered(c, "TLS", "AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM");
+        advance(Duration.ofSeconds(30));
+        assertTrue(calls.end(c, "caller BYE", new CallService.Counters(1500, 1490, 1490, 1500)));
+        assertFalse(calls.end(c, "callee BYE", CallService.Counters.NONE), "a call ends once");
+        calls.flush();
+        CallRecord r = store.find(c.id()).orElseThrow();
+        assertEquals("caller BYE", r.cause());
+        assertEquals(clock.instant().minusSeconds(30), r.answeredAt().orElseThrow());
+        assertEquals(clock.instant(), r.endedAt().orElseThrow());
+        assertEquals("AEAD_AES_128_GCM", r.bSuite());
+        assertEquals(1500, r.aPacketsIn());
+        assertTrue(store.active().isEmpty());
+        assertEquals(0, calls.activeCount());
+    }
+
+    @Test
+    void overlongAndUnansweredCallsAreHungUp() {
+        CallService.Call talking = calls.begin("alice", "bob", "TLS", "m1", cause -> hangups.add("talking:" + cause));
+        calls.answered(talking, "TLS", "x", "y");
+        calls.begin("carol", "dave", "TLS", "m2", cause -> hangups.add("ringing:" + cause));
+        advance(Duration.ofSeconds(59));
+        calls.sweep();
+        assertTrue(hangups.isEmpty());
+        advance(Duration.ofSeconds(1));
+        calls.sweep();
+        assertEquals(List.of("ringing:no answer"), hangups);
+        advance(Duration.ofSeconds(3600));
+        calls.sweep();
+        assertTrue(hangups.contains("talking:max duration"), hangups.toString());
+    }
+
+    @Test
+    void mediaTimeoutHangsUpTheCallOfThatSession() {
+        calls.begin("alice", "bob", "TLS", "m7", hangups::add);
+        calls.mediaTimeout("m8");
+        assertTrue(hangups.isEmpty());
+        calls.mediaTimeout("m7");
+        assertEquals(List.of("media timeout"), hangups);
+    }
+
+    @Test
+    void recordsLeftOpenByAStoppedProcessAreClosed() {
+        calls.begin("alice", "bob", "TLS", "m1", hangups::add);
+        calls.flush();
+        assertEquals(1, calls.closeDangling());
+        assertTrue(store.active().isEmpty());
+        assertEquals("server stopped", store.recent(1).get(0).cause());
+    }
+}
