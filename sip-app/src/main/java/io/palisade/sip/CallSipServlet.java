@@ -74,18 +74,7 @@ public class CallSipServlet extends SipServlet {
                 RegistrarSipServlet.headerValues(req, "Proxy-Authorization"),
                 services.challengeAlgorithms(req.getHeader("User-Agent")));
         if (outcome instanceof AuthOutcome.Challenge c) {
-            if (c.reason().isFailedAttempt()) {
-                services.edge().authFailed(source, c.attemptedUser().orElse(""),
-                        c.reason() == io.palisade.core.auth.ChallengeReason.UNKNOWN_USER);
-                LOG.info("call refused: {} for user '{}' from {}", c.reason(), c.attemptedUser().orElse("?"), source);
-            }
-            SipServletResponse r = req.createResponse(407);
-            try {
-                ContainerMessages.addHeaders(r, "Proxy-Authenticate", c.headerValues());
-            } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
-                throw new IllegalStateException("challenge header did not parse", e);
-            }
-            r.send();
+            DigestChallenges.send(req, services, c, true);
             return;
         }
         if (outcome instanceof AuthOutcome.Rejected rej) {

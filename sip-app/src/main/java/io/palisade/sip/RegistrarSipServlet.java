@@ -79,20 +79,7 @@ public class RegistrarSipServlet extends SipServlet {
                     && !services.knownUser(toUri.getUser())) {
                 services.edge().probed(source, toUri.getUser()); // the same 401 as for a real user: nothing leaks
             }
-            if (c.reason().isFailedAttempt()) {
-                // counted before the answer leaves: a client that fails for the last time meets its ban at once
-                services.edge().authFailed(source, c.attemptedUser().orElse(""),
-                        c.reason() == io.palisade.core.auth.ChallengeReason.UNKNOWN_USER);
-                LOG.info("registration refused: {} for user '{}' from {} over {}", c.reason(),
-                        c.attemptedUser().orElse("?"), source, transport);
-            }
-            SipServletResponse r = req.createResponse(401);
-            try {
-                ContainerMessages.addHeaders(r, "WWW-Authenticate", c.headerValues());
-            } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
-                throw new IllegalStateException("challenge header did not parse", e);
-            }
-            r.send();
+            DigestChallenges.send(req, services, c, false);
             return;
         }
         if (outcome instanceof AuthOutcome.Rejected rej) {

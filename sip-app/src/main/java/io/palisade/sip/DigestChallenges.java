@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package io.palisade.sip;
+
+import io.palisade.core.auth.AuthOutcome;
+import io.palisade.core.auth.ChallengeReason;
+import java.io.IOException;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a request with a digest challenge (RFC 3261 section 22): 401 + WWW-Authenticate from the registrar,
+ * 407 + Proxy-Authenticate for calls. A failed attempt (wrong password, unknown user) is counted with the edge
+ * before the answer leaves, so a client failing for the last time meets its ban at once.
+ */
+final class DigestChallenges {
+    private static final Logger LOG = LoggerFactory.getLogger(DigestChallenges.class);
+
+    private DigestChallenges() {
+    }
+
+    static void send(SipServletRequest req, PalisadeSipServices services, AuthOutcome.Challenge c, boolean proxy)
+            throws IOException {
+        if (c.reason().isFailedAttempt()) {
+            String source = req.getRemoteAddr();
+            services.edge().authFailed(source, c.attemptedUser().orElse(""), c.reason() == ChallengeReason.UNKNOWN_USER);
+            LOG.info("{} refused: {} for user '{}' from {} over {}", req.getMethod(), c.reason(),
+                    c.attemptedUser().orElse("?"), source, req.getTransport());
+        }
+        SipServletResponse r = req.createResponse(proxy ? 407 : 401);
+        try {
+            ContainerMessages.addHeaders(r, proxy ? "Proxy-Authenticate" : "WWW-Authenticate", c.headerValues());
+        } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
+            throw new IllegalStateException("challenge header did not parse", e);
+        }
+        r.send();
+    }
+}
