@@ -30,6 +30,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class AdminConsoleDeploymentTest {
 
+    static final String WEB_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+              <listener><listener-class>com.sun.faces.config.ConfigureListener</listener-class></listener>
+            </web-app>
+            """;
+
     @Deployment(testable = false)
     static WebArchive war() {
         WebArchive war = ShrinkWrap.create(WebArchive.class, "console.war")
@@ -37,7 +44,11 @@ class AdminConsoleDeploymentTest {
                 .as(WebArchive.class)
                 // the console's classes (a bean archive, with its initializer in META-INF/services) and its
                 // libraries reach the web app through the embedded container's class path, as WEB-INF/lib would
-                .addAsServiceProvider(AdminServicesProvider.class, TestAdminServicesProvider.class);
+                .addAsServiceProvider(AdminServicesProvider.class, TestAdminServicesProvider.class)
+                // Mojarra's set-up declared, not left to the order in which Jetty happens to run the class path's
+                // initializers (with some orders Faces was never configured: "Could not find backup for factory
+                // FacesContextFactory", every time on JDK 25, now and then on 17)
+                .setWebXML(new org.jboss.shrinkwrap.api.asset.StringAsset(WEB_XML));
         return war;
     }
 
