@@ -169,6 +169,9 @@ public final class EdgeGuard {
     }
 
     private Verdict.Reject sanity(MessageFacts f) {
+        if (!f.syntaxFault().isEmpty()) {
+            return new Verdict.Reject(400, "Bad Request: " + f.syntaxFault());
+        }
         if (f.headerCount() > cfg.maxHeaders()) {
             return new Verdict.Reject(400, "Bad Request: too many header fields (limit " + cfg.maxHeaders() + ")");
         }

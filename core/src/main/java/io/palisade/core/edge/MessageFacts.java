@@ -20,6 +20,7 @@ package io.palisade.core.edge;
  * @param inDialog        the request carries a To tag (or is ACK/CANCEL)
  * @param offersCrypto    the body is SDP with an {@code a=crypto} line
  * @param credentials     the request carries Authorization or Proxy-Authorization
+ * @param syntaxFault     a grammar fault the stack's tolerant parser repaired ({@link HeaderSyntax}), or ""
  */
 public record MessageFacts(
         String method,
@@ -36,5 +37,14 @@ public record MessageFacts(
         String requestUriScheme,
         boolean inDialog,
         boolean offersCrypto,
-        boolean credentials) {
+        boolean credentials,
+        String syntaxFault) {
+
+    /** Facts of a request whose raw headers showed no grammar fault. */
+    public MessageFacts(String method, String transport, String source, int headerCount, int longestHeader, int viaCount,
+            int maxForwards, int contentLength, int bodyLength, String userAgent, String toUser, String requestUriScheme,
+            boolean inDialog, boolean offersCrypto, boolean credentials) {
+        this(method, transport, source, headerCount, longestHeader, viaCount, maxForwards, contentLength, bodyLength,
+                userAgent, toUser, requestUriScheme, inDialog, offersCrypto, credentials, "");
+    }
 }

@@ -56,7 +56,8 @@ final class RequestFacts {
         return new MessageFacts(method, transport.toUpperCase(Locale.ROOT), source, headers, longest, vias, maxForwards,
                 contentLength, bodyLength, userAgent == null ? "" : userAgent, toUser, scheme == null ? "" : scheme,
                 inDialog, body != null && offersCrypto(r, body),
-                r.getHeader("Authorization") != null || r.getHeader("Proxy-Authorization") != null);
+                r.getHeader("Authorization") != null || r.getHeader("Proxy-Authorization") != null,
+                StrictMessageParserFactory.SyntaxFault.of(r).orElse(""));
     }
 
     /** An SDP body (alone or in a multipart body) with an {@code a=crypto} attribute (RFC 4568). */

@@ -51,13 +51,15 @@ import org.junit.jupiter.api.Test;
  * Hostile input against the valve's parser entry points: the RFC 4475 / RFC 5118 corpus (the server module's
  * {@code src/test/resources/torture}) and typical REGISTER / INVITE messages, cut at every length, bit-flipped, with
  * bytes inserted and deleted, headers duplicated, values blown up and CR/LF injected, are parsed the way the stack
- * parses a datagram ({@link StringMsgParser}, failing on a bad required header as {@code UDPMessageChannel} does), and
+ * parses a datagram (the server's {@link StrictMessageParserFactory} around {@link StringMsgParser}, failing on a bad required header as {@code UDPMessageChannel} does), and
  * every request that parses goes through {@link RequestFacts#of} and {@link EdgeGuard#inspect}: nothing may escape,
  * and the verdict must be one the valve can act on. Seeded and bounded, so a failure is reproducible and the test
  * takes a few seconds.
  */
 class EdgeValveFuzzTest {
     private static final long SEED = 4475_5118L;
+    private static final gov.nist.javax.sip.parser.MessageParser PARSER =
+            new StrictMessageParserFactory().createMessageParser(null);
     private static final int MUTANTS_PER_SEED = 600;
     private static final Set<Class<?>> REQUIRED = Set.of(From.class, To.class, CSeq.class, Via.class, CallID.class,
             ContentLength.class, RequestLine.class, StatusLine.class);
@@ -172,7 +174,7 @@ class EdgeValveFuzzTest {
     static boolean check(byte[] message) {
         SIPMessage parsed;
         try {
-            parsed = new StringMsgParser().parseSIPMessage(message, true, false, STACK_LIKE);
+            parsed = PARSER.parseSIPMessage(message, true, false, STACK_LIKE);
         } catch (ParseException e) {
             return false; // the stack drops it (or answers 400) before the valve sees it
         } catch (RuntimeException | StackOverflowError e) {

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package io.palisade.core.edge;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Grammar faults in the raw header section of a request that a tolerant parser repairs silently, so that the edge
+ * must find them in the bytes before the parser has forgotten them:
+ * <ul>
+ * <li>a header that RFC 3261's grammar allows once appearing twice (RFC 4475 section 3.3.9, two Content-Length
+ * values: the body length is then unknowable, and one parser trusting the first value while another trusts the last
+ * is how requests get smuggled);</li>
+ * <li>whitespace inside the angle brackets of a name-addr (RFC 4475 section 3.1.2.14; RFC 3261 section 25.1:
+ * {@code LAQUOT = SWS "<"}, {@code RAQUOT = ">" SWS}, no LWS allowed between them and the addr-spec).</li>
+ * </ul>
+ * Pure and allocation-light: one pass over the header bytes; the body is never read. Header folding (a line that
+ * starts with whitespace continues the previous header, RFC 3261 section 7.3.1) is honoured.
+ */
+public final class HeaderSyntax {
+    /** Headers the grammar allows at most once (compact forms mapped to their long name). */
+    private static final Map<String, String> SINGLE = Map.ofEntries(
+            Map.entry("content-length", "Content-Length"), Map.entry("l", "Content-Length"),
+            Map.entry("content-type", "Content-Type"), Map.entry("c", "Content-Type"),
+            Map.entry("call-id", "Call-ID"), Map.entry("i", "Call-ID"),
+            Map.entry("cseq", "CSeq"),
+            Map.entry("from", "From"), Map.entry("f", "From"),
+            Map.entry("to", "To"), Map.entry("t", "To"),
+            Map.entry("max-forwards", "Max-Forwards"));
+    /** Headers whose values are name-addr / addr-spec (compact forms included). */
+    private static final Set<String> NAME_ADDR = Set.of("from", "f", "to", "t", "contact", "m", "route", "record-route",
+            "reply-to", "p-asserted-identity", "p-preferred-identity", "refer-to", "r", "referred-by", "b");
+
+    private HeaderSyntax() {
+    }
+
+    /**
+     * The first fault found in the header section of {@code message} (everything up to the first empty line, or the
+     * whole array when there is none), as a short reason naming the header; empty when the headers are sound. Only
+     * requests are examined: a message starting with {@code SIP/} is a response and is left to the stack.
+     */
+    public static Optional<String> fault(byte[] message) {
+        if (message == null || message.length < 4 || startsWith(message, "SIP/")) {
+            return Optional.empty();
+        }
+        int end = headerEnd(message);
+        int pos = lineEnd(message, 0, end); // skip the request line
+        String[] seen = new String[SINGLE.size()];
+        int seenCount = 0;
+        while (pos < end) {
+            pos = skipLineBreak(message, pos, end);
+            if (pos >= end) {
+                break;
+            }
+            int lineStart = pos;
+            int colon = -1;
+            int lineStop = lineEnd(message, pos, end);
+            for (int i = pos; i < lineStop; i++) {
+                if (message[i] == ':') {
+                    colon = i;
+                    break;
+                }
+            }
+            // the value runs on over folded lines
+            int valueStop = lineStop;
+            while (valueStop < end && continues(message, valueStop, end)) {
+                valueStop = lineEnd(message, skipLineBreak(message, valueStop, end), end);
+            }
+            pos = valueStop;
+            if (colon < 0) {
+                continue; // not a header line: the stack's parser judges it
+            }
+            String name = new String(message, lineStart, colon - lineStart, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .strip().toLowerCase(Locale.ROOT);
+            String single = SINGLE.get(name);
+            if (single != null) {
+                for (int k = 0; k < seenCount; k++) {
+                    if (seen[k].equals(single)) {
+                        return Optional.of(single + " appears more than once");
+                    }
+                }
+                seen[seenCount++] = single;
+            }
+            if (NAME_ADDR.contains(name) && spaceInsideBrackets(message, colon + 1, valueStop)) {
+                return Optional.of("whitespace inside <> in " + canonical(name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String canonical(String lowerName) {
+        String single = SINGLE.get(lowerName);
+        if (single != null) {
+            return single;
+        }
+        return switch (lowerName) {
+            case "m" -> "Contact";
+            case "r" -> "Refer-To";
+            case "b" -> "Referred-By";
+            default -> {
+                StringBuilder sb = new StringBuilder(lowerName.length());
+                boolean up = true;
+                for (char ch : lowerName.toCharArray()) {
+                    sb.append(up ? Character.toUpperCase(ch) : ch);
+                    up = ch == '-';
+                }
+                yield sb.toString();
+            }
+        };
+    }
+
+    /** LWS directly after an unquoted {@code <} or directly before an unquoted {@code >} (folding counts as LWS). */
+    private static boolean spaceInsideBrackets(byte[] m, int from, int to) {
+        boolean quoted = false;
+        for (int i = from; i < to; i++) {
+            byte b = m[i];
+            if (quoted) {
+                if (b == '\\') {
+                    i++; // quoted-pair
+                } else if (b == '"') {
+                    quoted = false;
+                }
+                continue;
+            }
+            if (b == '"') {
+                quoted = true;
+            } else if (b == '<') {
+                if (i + 1 < to && isLws(m[i + 1])) {
+                    return true;
+                }
+            } else if (b == '>') {
+                if (i > from && isLws(m[i - 1])) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLws(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    private static boolean startsWith(byte[] m, String prefix) {
+        if (m.length < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (m[i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Index of the empty line that ends the headers (CRLFCRLF or LFLF), or the array length. */
+    private static int headerEnd(byte[] m) {
+        for (int i = 0; i + 1 < m.length; i++) {
+            if (m[i] == '\n' && (m[i + 1] == '\n' || (m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n'))) {
+                return i + 1;
+            }
+        }
+        return m.length;
+    }
+
+    /** Index of the CR or LF that ends the line starting at {@code pos} (or {@code end}). */
+    private static int lineEnd(byte[] m, int pos, int end) {
+        int i = pos;
+        while (i < end && m[i] != '\r' && m[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    private static int skipLineBreak(byte[] m, int pos, int end) {
+        int i = pos;
+        if (i < end && m[i] == '\r') {
+            i++;
+        }
+        if (i < end && m[i] == '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether the line after the break at {@code pos} is a continuation (starts with SP or HTAB). */
+    private static boolean continues(byte[] m, int pos, int end) {
+        int next = skipLineBreak(m, pos, end);
+        return next > pos && next < end && (m[next] == ' ' || m[next] == '\t');
+    }
+}
