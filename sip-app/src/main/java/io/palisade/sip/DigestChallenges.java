@@ -34,6 +34,12 @@ final class DigestChallenges {
         } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
             throw new IllegalStateException("challenge header did not parse", e);
         }
-        r.send();
+        try {
+            r.send();
+        } catch (IOException | RuntimeException e) {
+            // the container could not send it (a Via transport it has no listening point for, a connection gone):
+            // the request is dropped, as the sender's retransmission would be; nothing to unwind
+            LOG.warn("could not challenge {} from {}: {}", req.getMethod(), req.getRemoteAddr(), e.toString());
+        }
     }
 }

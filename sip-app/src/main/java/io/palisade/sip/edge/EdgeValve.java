@@ -7,6 +7,7 @@ import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.palisade.core.edge.EdgeGuard;
+import io.palisade.core.edge.MethodPolicy;
 import io.palisade.core.edge.OverloadGuard;
 import io.palisade.core.edge.Verdict;
 import io.palisade.core.edge.TransportPolicy;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeValve implements SIPMessageValve {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeValve.class);
+
+    /** What the application takes; the Allow header lists what it answers (RFC 3261 section 20.5). */
+    static final MethodPolicy METHODS = new MethodPolicy(
+            java.util.List.of("INVITE", "ACK", "CANCEL", "BYE", "UPDATE", "OPTIONS", "REGISTER"));
 
     private SIPTransactionStack stack;
 
@@ -80,6 +85,14 @@ public final class EdgeValve implements SIPMessageValve {
                 || !(services.servesDomain(uri.getHost()) || OwnAddresses.contains(uri.getHost(), channel.getHost()))) {
             return false; // an ACK for someone else: nothing to answer, nothing to relay
         }
+        // nothing is left for the container to proxy: an initial request no application takes is answered here
+        java.util.Optional<Verdict.Reject> unserved = METHODS.decide(method, request.getToTag() != null,
+                request.getHeader(javax.sip.header.ContactHeader.NAME) != null);
+        if (unserved.isPresent()) {
+            Verdict.Reject r = unserved.get();
+            send(request, channel, r.status(), r.reason(), -1);
+            return false;
+        }
         if (Request.ACK.equals(method) || Request.CANCEL.equals(method) || request.getToTag() != null) {
             return true; // in-dialog traffic and transaction completion always pass so calls can end cleanly
         }
@@ -94,6 +107,9 @@ public final class EdgeValve implements SIPMessageValve {
     private static void send(SIPRequest request, MessageChannel channel, int status, String reason, int retryAfter) {
         try {
             SIPResponse response = request.createResponse(status, reason);
+            if (status == 405) {
+                response.setHeader(new gov.nist.javax.sip.header.Allow(METHODS.allowHeader()));
+            }
             if (retryAfter >= 0) {
                 RetryAfter ra = new RetryAfter();
                 ra.setRetryAfter(retryAfter);
