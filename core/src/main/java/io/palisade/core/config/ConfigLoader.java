@@ -66,7 +66,7 @@ public final class ConfigLoader {
         k.put("overload.heap-percent", "85");
         k.put("edge.max-headers", "100");
         k.put("edge.max-header-length", "4096");
-        k.put("edge.max-vias", "16");
+        k.put("edge.max-vias", "70");
         k.put("edge.limit.address-requests", "200/s burst 400");
         k.put("edge.limit.address-registers", "100/s burst 400");
         k.put("edge.limit.address-invites", "20/s burst 40");

@@ -71,7 +71,7 @@ public record EdgeConfig(
 
     /** The defaults documented in README.md. */
     public static EdgeConfig defaults() {
-        return new EdgeConfig(100, 4096, 16, new Rate(200, 400), new Rate(100, 400), new Rate(20, 40), new Rate(2, 10),
+        return new EdgeConfig(100, 4096, 70, new Rate(200, 400), new Rate(100, 400), new Rate(20, 40), new Rate(2, 10),
                 10, 30, Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofDays(1), Duration.ofDays(7),
                 DEFAULT_SCANNERS, 5, NetworkList.none(), NetworkList.none(), NetworkList.none(), 100_000);
     }

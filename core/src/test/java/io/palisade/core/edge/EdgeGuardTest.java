@@ -302,10 +302,12 @@ class EdgeGuardTest {
                 400, "too many header fields");
         assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 5000, 1, 70, 0, 0, "", "a", "sip", false, false, true),
                 400, "header field too long");
-        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 17, 70, 0, 0, "", "a", "sip", false, false, true),
+        assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 71, 70, 0, 0, "", "a", "sip", false, false, true),
                 400, "too many Via");
         assertReject(g, new MessageFacts("REGISTER", "TLS", "198.51.100.1", 10, 100, 1, 256, 0, 0, "", "a", "sip", false, false, true),
                 400, "Max-Forwards out of range");
+        assertReject(g, new MessageFacts("OPTIONS", "UDP", "198.51.100.1", 10, 100, 1, 70, 5, 5, "", "a", "sip", false, false,
+                false, "Content-Length appears more than once"), 400, "Content-Length appears more than once");
         assertInstanceOf(Verdict.Pass.class, g.inspect(new MessageFacts("REGISTER", "TLS", "198.51.100.2", 10, 100, 1, -1, 0, 0,
                 "", "a", "sip", false, false, true)), "no Max-Forwards: taken as 70 (RFC 2543 clients, RFC 4475 3.4.1)");
         assertReject(g, new MessageFacts("REGISTER", "UDP", "198.51.100.1", 10, 100, 1, 70, 20, 5, "", "a", "sip", false, false, true),

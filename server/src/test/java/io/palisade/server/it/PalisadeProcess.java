@@ -158,6 +158,31 @@ final class PalisadeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Heap in use after a full collection, in bytes, read with the JDK's {@code jcmd} (GC.run, then GC.heap_info):
+     * what the server retains, as opposed to garbage it has not collected yet.
+     */
+    long retainedHeapBytes() throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        jcmdOutput(jcmd, "GC.run");
+        String info = jcmdOutput(jcmd, "GC.heap_info");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("no heap figures in jcmd GC.heap_info:\n" + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    private String jcmdOutput(String jcmd, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(jcmd, Long.toString(pid()), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("jcmd " + command + " failed:\n" + out);
+        }
+        return out;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
