@@ -15,6 +15,8 @@
         set('registrations', d.registrations);
         set('subscribers', d.subscribers);
         set('certificateDaysLeft', d.certificateDaysLeft);
+        set('activeCalls', d.activeCalls);
+        set('callsToday', d.callsToday);
         set('certificateNotAfter', d.certificateNotAfter);
         set('updatedAt', d.at);
       })

@@ -30,7 +30,7 @@ public final class ConsoleMetrics {
                 .description("Stored registration bindings").register(r);
         Gauge.builder("palisade.subscribers", s.subscribers(), d -> d.count())
                 .description("Provisioned SIP subscribers").register(r);
-        Gauge.builder("palisade.tls.certificate.expiry", s, x -> Duration.between(x.clock().instant(), x.tls().notAfter())
+        Gauge.builder("palisade.tls.certificate.expiry", s, x -> Duration.between(x.clock().instant(), x.tlsNow().notAfter())
                 .toSeconds()).baseUnit("seconds").description("Time left until the TLS certificate expires").register(r);
         new JvmMemoryMetrics().bindTo(r);
         new JvmGcMetrics().bindTo(r);
