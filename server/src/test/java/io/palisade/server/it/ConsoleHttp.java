@@ -25,11 +25,12 @@ final class ConsoleHttp {
 
     final String base;
     final HttpClient client;
+    final CookieManager cookies = new CookieManager();
 
     ConsoleHttp(int port, Path serverCert) throws Exception {
         this.base = "https://127.0.0.1:" + port;
         this.client = HttpClient.newBuilder().sslContext(SipTestClient.trusting(serverCert))
-                .cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
+                .cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
@@ -74,6 +75,12 @@ final class ConsoleHttp {
         values.forEach((k, v) -> f.put(form + ":" + k, v));
         f.put(form + ":" + button, button);
         return postForm(page, f);
+    }
+
+    /** The console's session id as the cookie jar holds it now, or "" for none. */
+    String sessionId() {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("PALISADE_SESSION"))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse("");
     }
 
     static String formHtml(String page, String form) {

@@ -71,6 +71,11 @@ public class CallsBean {
         this.page = Math.max(0, page);
     }
 
+    /** Reads the filter before rendering (f:viewAction), so a bad one is named in the page's messages. */
+    public void load() {
+        query();
+    }
+
     public boolean isAvailable() {
         return Faces.services().calls() != null && Faces.services().callRecords() != null;
     }
