@@ -17,6 +17,8 @@
         set('certificateDaysLeft', d.certificateDaysLeft);
         set('activeCalls', d.activeCalls);
         set('callsToday', d.callsToday);
+        set('securityEventsLastHour', d.securityEventsLastHour);
+        set('activeBans', d.activeBans);
         set('certificateNotAfter', d.certificateNotAfter);
         set('updatedAt', d.at);
       })
