@@ -208,7 +208,7 @@ class AdminConsoleIT {
         assertEquals(404, admin.send("DELETE", "/api/v1/tokens/none", null, "X-CSRF-Token", csrf).statusCode());
         for (String[] write : List.of(new String[] {"DELETE", "/api/v1/calls/active/none", null},
                 new String[] {"POST", "/api/v1/admins", "{\"username\":\"csrf-test\",\"role\":\"auditor\"}"},
-                new String[] {"PUT", "/api/v1/security/edge", "{\"edge.max-vias\":\"16\"}"},
+                new String[] {"PUT", "/api/v1/security/edge", "{\"edge.max-vias\":null}"},
                 new String[] {"PUT", "/api/v1/certificate", "{\"format\":\"pem\"}"})) {
             assertEquals(401, admin.send(write[0], write[1], write[2]).statusCode(), write[1] + " without the token");
             assertNotEquals(401, admin.send(write[0], write[1], write[2], "X-CSRF-Token", csrf).statusCode(), write[1]);
@@ -591,6 +591,12 @@ class AdminConsoleIT {
         assertTrue(r.statusCode() == 400 && r.body().contains("\"field\":\"certificate\""), r.body());
         r = admin.send("PUT", "/api/v1/certificate", "{\"format\":\"pkcs12\",\"keystore\":\"AAAA\",\"password\":\"x\"}", adm);
         assertTrue(r.statusCode() == 400 && r.body().contains("\"field\":\"keystore\""), r.body());
+        // the page takes a PKCS#12 file (multipart, CSRF token and all); a wrong password is named there
+        byte[] p12 = pkcs12(other.resolve("tls"), "p12-password".toCharArray());
+        HttpResponse<String> page = admin.submitMultipart("/certificate.xhtml", "p12", "submit",
+                Map.of("password", "not-the-password"), "keystore", "server.p12", p12);
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("Password: wrong password for this PKCS#12 file"), page.body());
         assertEquals(before, fingerprint(server.tlsPort), "nothing changed");
 
         r = admin.send("PUT", "/api/v1/certificate", pemJson(newCert, newKey), adm);
@@ -615,6 +621,29 @@ class AdminConsoleIT {
     static String attribute(String tag, String name) {
         Matcher m = Pattern.compile(" " + name + "=\"([^\"]*)\"").matcher(tag);
         return m.find() ? m.group(1) : "";
+    }
+
+    /** A PKCS#12 file holding the PEM key and certificate under {@code dir}. */
+    static byte[] pkcs12(Path dir, char[] password) throws Exception {
+        java.security.cert.X509Certificate cert;
+        try (java.io.InputStream in = Files.newInputStream(dir.resolve("server-cert.pem"))) {
+            cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        }
+        java.security.PrivateKey key;
+        try (java.io.Reader r = Files.newBufferedReader(dir.resolve("server-key.pem"));
+             org.bouncycastle.openssl.PEMParser p = new org.bouncycastle.openssl.PEMParser(r)) {
+            Object o = p.readObject();
+            org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter conv = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+            key = o instanceof org.bouncycastle.openssl.PEMKeyPair kp ? conv.getKeyPair(kp).getPrivate()
+                    : conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) o);
+        }
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("server", key, password, new java.security.cert.Certificate[] {cert});
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ks.store(out, password);
+        return out.toByteArray();
     }
 
     static String pemJson(String cert, String key) {

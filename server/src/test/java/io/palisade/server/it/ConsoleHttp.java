@@ -77,6 +77,40 @@ final class ConsoleHttp {
         return postForm(page, f);
     }
 
+    /**
+     * Posts a Faces form as {@code multipart/form-data} (a file upload): its hidden fields, {@code values} (ids
+     * without the form prefix), one file, and the button.
+     */
+    HttpResponse<String> submitMultipart(String page, String form, String button, Map<String, String> values,
+            String fileField, String fileName, byte[] file) throws Exception {
+        String html = formHtml(get(page).body(), form);
+        Map<String, String> f = new LinkedHashMap<>();
+        Matcher m = HIDDEN.matcher(html);
+        while (m.find()) {
+            f.put(m.group(1), m.group(2));
+        }
+        Matcher vs = VIEW_STATE.matcher(html);
+        if (vs.find()) {
+            f.put("jakarta.faces.ViewState", vs.group(1));
+        }
+        values.forEach((k, v) -> f.put(form + ":" + k, v));
+        f.put(form + ":" + button, button);
+        String boundary = "----palisade-test-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (Map.Entry<String, String> e : f.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n"
+                    + e.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + form + ":" + fileField
+                + "\"; filename=\"" + fileName + "\"\r\nContent-Type: application/x-pkcs12\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base + page))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
     /** The console's session id as the cookie jar holds it now, or "" for none. */
     String sessionId() {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("PALISADE_SESSION"))
