@@ -64,7 +64,7 @@ public final class EdgeSettingsService {
                 b.put(k, v);
             }
         });
-        this.base = Map.copyOf(b);
+        this.base = java.util.Collections.unmodifiableMap(b); // README order, for the page
         this.store = Objects.requireNonNull(store, "store");
         this.apply = Objects.requireNonNull(apply, "apply");
         this.audit = audit;
