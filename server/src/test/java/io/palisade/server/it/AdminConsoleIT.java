@@ -266,6 +266,8 @@ class AdminConsoleIT {
         }
         assertTrue(answers.stream().anyMatch(a -> a.contains("sip:ivy@127.0.0.1")), "the registration is listed");
         assertTrue(answers.stream().anyMatch(a -> a.contains("palisade_registrations")), "metrics are there");
+        assertTrue(answers.stream().anyMatch(a -> a.startsWith("/metrics") && a.contains("palisade_calls_active")
+                && a.contains("palisade_calls_started_total") && a.contains("palisade_bans_active")), "call and ban metrics");
         assertTrue(answers.stream().anyMatch(a -> a.startsWith("/settings.xhtml") && a.contains("admin.initial-password")
                 && a.contains("****")), "the settings page masks the configured secret");
         answers.add("server output\n" + server.output());
