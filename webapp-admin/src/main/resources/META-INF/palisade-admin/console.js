@@ -15,6 +15,10 @@
         set('registrations', d.registrations);
         set('subscribers', d.subscribers);
         set('certificateDaysLeft', d.certificateDaysLeft);
+        set('activeCalls', d.activeCalls);
+        set('callsToday', d.callsToday);
+        set('securityEventsLastHour', d.securityEventsLastHour);
+        set('activeBans', d.activeBans);
         set('certificateNotAfter', d.certificateNotAfter);
         set('updatedAt', d.at);
       })

@@ -56,15 +56,23 @@ final class AdminConsole implements AutoCloseable {
      * Builds the admin services on {@code ds}, creates the initial administrator on an empty database (printing a
      * generated one-time password once), and starts the HTTPS listener.
      */
+    /** The services of features beyond users and registrations (calls, edge settings). */
+    record Extras(io.palisade.core.call.CallService calls, io.palisade.core.call.CallRecordStore callRecords,
+            io.palisade.core.edge.EdgeSettingsService edgeSettings) {
+    }
+
     static AdminConsole start(PalisadeConfig config, DataSource ds, SubscriberDirectory subscribers,
-            RegistrationStore registrations, TlsIdentity tls, Clock clock) throws Exception {
+            RegistrationStore registrations, io.palisade.core.tls.CertificateService certificates, Clock clock,
+            Extras extras) throws Exception {
+        TlsIdentity tls = certificates.current();
         AdminConfig cfg = config.admin();
         AdminService admin = new AdminService(new JdbcAdminAccountStore(ds, clock), new JdbcApiTokenStore(ds),
                 new JdbcAuditLog(ds, clock), Argon2idPasswords.defaults(), SignInThrottle.defaults(clock), clock);
         Optional<String> oneTime = admin.bootstrap(cfg.initialPassword().map(String::toCharArray));
         AdminServices services = new AdminServices(admin, subscribers, registrations, config, tls,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, new io.palisade.core.edge.JdbcBanStore(ds),
-                new io.palisade.core.edge.JdbcSecurityEventStore(ds));
+                new io.palisade.core.edge.JdbcSecurityEventStore(ds), extras.calls(), extras.callRecords(),
+                extras.edgeSettings(), certificates);
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("admin-http");
@@ -84,6 +92,14 @@ final class AdminConsole implements AutoCloseable {
         ssl.setIncludeCipherSuites(TlsPolicy.cipherSuiteArray());
         ssl.setUseCipherSuitesOrder(true);
         ssl.setRenegotiationAllowed(false);
+        // an uploaded certificate is written into the same runtime keystore: re-read it for new connections
+        certificates.onChange(() -> {
+            try {
+                ssl.reload(f -> { });
+            } catch (Exception e) {
+                throw new IllegalStateException("console TLS reload failed: " + e.getClass().getSimpleName());
+            }
+        });
         ServerConnector connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"),
                 new HttpConnectionFactory(http));
         connector.setHost(cfg.address());

@@ -53,6 +53,7 @@ public final class PalisadeServer implements AutoCloseable {
     private AdminConsole adminConsole;
     private io.palisade.media.MediaService media;
     private io.palisade.core.call.CallService calls;
+    private io.palisade.core.tls.CertificateService certificates;
 
     public PalisadeServer(PalisadeConfig config) {
         this.config = config;
@@ -87,9 +88,13 @@ public final class PalisadeServer implements AutoCloseable {
         DigestAuthenticator authenticator = new DigestAuthenticator(digest,
                 new NonceService(NonceService.newSecret(), config.nonceLifetime(), clock),
                 new NonceCountTracker(100_000, config.nonceLifetime(), clock), subscribers.asHa1Lookup());
+        // edge.* values changed in the console are stored and beat the file's (EdgeSettingsService)
+        io.palisade.core.edge.EdgeSettingsService edgeSettings = new io.palisade.core.edge.EdgeSettingsService(config,
+                new io.palisade.core.config.JdbcSettingStore(database.dataSource()), next -> edge.reconfigure(next),
+                new io.palisade.core.admin.JdbcAuditLog(database.dataSource(), clock));
         securityEvents = new SecurityEvents(List.of(new JsonSecurityLog(config.securityLog()),
                 new JdbcSecurityEventStore(database.dataSource())), clock);
-        edge = new EdgeGuard(config.edge(), new JdbcBanStore(database.dataSource()),
+        edge = new EdgeGuard(edgeSettings.current(), new JdbcBanStore(database.dataSource()),
                 new io.palisade.core.edge.JdbcUserNetworkStore(database.dataSource()), securityEvents, clock, System::nanoTime);
         calls = new io.palisade.core.call.CallService(config.call(),
                 new io.palisade.core.call.JdbcCallRecordStore(database.dataSource()), clock, System::nanoTime);
@@ -99,6 +104,13 @@ public final class PalisadeServer implements AutoCloseable {
         }
         io.palisade.core.call.CallService callService = calls;
         media = io.palisade.media.MediaService.start(relayConfig(), callService::mediaTimeout);
+        io.palisade.media.MediaService relay = media;
+        calls.liveCounters(id -> relay.engine().session(id).map(s -> {
+            io.palisade.media.relay.LegStats a = s.a().stats();
+            io.palisade.media.relay.LegStats b = s.b().stats();
+            return new io.palisade.core.call.CallService.Counters(a.packetsIn(), a.packetsOut(), b.packetsIn(),
+                    b.packetsOut());
+        }).orElse(io.palisade.core.call.CallService.Counters.NONE));
         Set<String> served = new HashSet<>(domains.names());
         PalisadeSipServices.install(new PalisadeSipServices(served, authenticator, algorithms,
                 new io.palisade.core.auth.DigestCompatibility(config.md5OnlyUserAgents()), registrar,
@@ -112,6 +124,10 @@ public final class PalisadeServer implements AutoCloseable {
             certNames.add("127.0.0.1");
         }
         tls = TlsIdentity.prepare(config.tls(), config.dataDir(), certNames, clock);
+        certificates = new io.palisade.core.tls.CertificateService(tls, config.tls(), config.dataDir(), clock,
+                new io.palisade.core.admin.JdbcAuditLog(database.dataSource(), clock));
+        // SIP TLS handshakes ask this key manager, so a certificate uploaded in the console applies to new connections
+        io.palisade.server.container.PalisadeSecurityManagerProvider.install(certificates.keyManager());
 
         List<EmbeddedSipContainer.Listener> listeners = new ArrayList<>();
         listeners.add(new EmbeddedSipContainer.Listener("tls", config.sipAddress(), config.tlsPort()));
@@ -124,7 +140,9 @@ public final class PalisadeServer implements AutoCloseable {
 
         // --- admin console (issue 6): its own HTTPS listener, same certificate and TLS rules as SIP ---
         if (config.admin().enabled()) {
-            adminConsole = AdminConsole.start(config, database.dataSource(), subscribers, registrations, tls, clock);
+            adminConsole = AdminConsole.start(config, database.dataSource(), subscribers, registrations, certificates,
+                    clock, new AdminConsole.Extras(calls, new io.palisade.core.call.JdbcCallRecordStore(database.dataSource()),
+                            edgeSettings));
         }
         // --- end admin console ---
 
@@ -214,6 +232,8 @@ public final class PalisadeServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", deep ? "DEBUG" : "ERROR");
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "false");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER",
+                io.palisade.server.container.PalisadeSecurityManagerProvider.class.getName());
         p.setProperty("javax.net.ssl.keyStore", tls.keystore().toString());
         p.setProperty("javax.net.ssl.keyStorePassword", new String(tls.keystorePassword()));
         p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
@@ -231,7 +251,7 @@ public final class PalisadeServer implements AutoCloseable {
     }
 
     public TlsIdentity tls() {
-        return tls;
+        return certificates == null ? tls : certificates.current();
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class AdminConsoleInitializer implements ServletContainerInitialize
         FilterRegistration.Dynamic headers = ctx.addFilter("security-headers", new SecurityHeadersFilter());
         headers.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         FilterRegistration.Dynamic console = ctx.addFilter("console",
-                new ConsoleFilter(s.clock(), s.config().admin().sessionMaxAge()));
+                new ConsoleFilter(s.clock(), s.config().admin().sessionMaxAge(), s.admin()));
         console.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 
         ServletRegistration.Dynamic api = ctx.addServlet("api", new ServletContainer(new ApiApplication(s)));
@@ -69,6 +69,8 @@ public final class AdminConsoleInitializer implements ServletContainerInitialize
             ServletRegistration.Dynamic faces = ctx.addServlet("FacesServlet", FacesServlet.class);
             faces.addMapping("*.xhtml");
             faces.setLoadOnStartup(2);
+            // the certificate page uploads a PKCS#12 file; nothing else is multipart
+            faces.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(null, 256 * 1024, 320 * 1024, 0));
         }
     }
 }

@@ -3,6 +3,10 @@ package io.palisade.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.core.admin.AdminService;
+import io.palisade.core.call.CallRecordStore;
+import io.palisade.core.call.CallService;
+import io.palisade.core.edge.EdgeSettingsService;
+import io.palisade.core.tls.CertificateService;
 import io.palisade.core.config.PalisadeConfig;
 import io.palisade.core.location.RegistrationStore;
 import io.palisade.core.subscriber.SubscriberDirectory;
@@ -17,12 +21,26 @@ import java.util.Objects;
  */
 public record AdminServices(AdminService admin, SubscriberDirectory subscribers, RegistrationStore registrations,
         PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock,
-        io.palisade.core.edge.BanStore bans, io.palisade.core.edge.JdbcSecurityEventStore securityEvents) {
+        io.palisade.core.edge.BanStore bans, io.palisade.core.edge.JdbcSecurityEventStore securityEvents,
+        CallService calls, CallRecordStore callRecords, EdgeSettingsService edgeSettings,
+        CertificateService certificates) {
 
     /** A host without the edge's stores (bans and security events are then reported as unavailable). */
     public AdminServices(AdminService admin, SubscriberDirectory subscribers, RegistrationStore registrations,
             PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock) {
         this(admin, subscribers, registrations, config, tls, metrics, clock, null, null);
+    }
+
+    /** A host without calls, run-time edge settings and certificate upload (those are reported as unavailable). */
+    public AdminServices(AdminService admin, SubscriberDirectory subscribers, RegistrationStore registrations,
+            PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock,
+            io.palisade.core.edge.BanStore bans, io.palisade.core.edge.JdbcSecurityEventStore securityEvents) {
+        this(admin, subscribers, registrations, config, tls, metrics, clock, bans, securityEvents, null, null, null, null);
+    }
+
+    /** The certificate the TLS listeners serve now (an upload replaces the one of start-up). */
+    public TlsIdentity tlsNow() {
+        return certificates == null ? tls : certificates.current();
     }
 
     public static final String ATTRIBUTE = AdminServices.class.getName();

@@ -14,8 +14,9 @@ import java.time.Duration;
 
 /**
  * The meters the console contributes to {@code /metrics}: registrations and subscribers (read from the stores at
- * scrape time), certificate expiry, console sign-in failures, and the JVM. Calls, SIP digest failures, bans and
- * media counters belong to the components that count them and will register on the same registry.
+ * scrape time), calls (active, started, answered), active bans, certificate expiry (of the certificate in use),
+ * console sign-in failures, and the JVM. SIP digest failures and media counters belong to the components that count
+ * them and will register on the same registry.
  */
 public final class ConsoleMetrics {
     private final Counter signInFailures;
@@ -30,8 +31,22 @@ public final class ConsoleMetrics {
                 .description("Stored registration bindings").register(r);
         Gauge.builder("palisade.subscribers", s.subscribers(), d -> d.count())
                 .description("Provisioned SIP subscribers").register(r);
-        Gauge.builder("palisade.tls.certificate.expiry", s, x -> Duration.between(x.clock().instant(), x.tls().notAfter())
+        Gauge.builder("palisade.tls.certificate.expiry", s, x -> Duration.between(x.clock().instant(), x.tlsNow().notAfter())
                 .toSeconds()).baseUnit("seconds").description("Time left until the TLS certificate expires").register(r);
+        if (s.calls() != null) {
+            Gauge.builder("palisade.calls.active", s.calls(), c -> c.activeCount())
+                    .description("Calls in progress on this node").register(r);
+            io.micrometer.core.instrument.FunctionCounter.builder("palisade.calls.started", s.calls(), c -> c.startedCount())
+                    .description("Calls begun since start").register(r);
+            io.micrometer.core.instrument.FunctionCounter.builder("palisade.calls.answered", s.calls(), c -> c.answeredCount())
+                    .description("Calls answered since start").register(r);
+        }
+        if (s.bans() != null) {
+            Gauge.builder("palisade.bans.active", s, x -> {
+                java.time.Instant now = x.clock().instant();
+                return x.bans().all().stream().filter(b -> b.activeAt(now)).count();
+            }).description("Source addresses banned by the edge now").register(r);
+        }
         new JvmMemoryMetrics().bindTo(r);
         new JvmGcMetrics().bindTo(r);
         new JvmThreadMetrics().bindTo(r);

@@ -26,11 +26,31 @@ public final class ConsoleOperations {
     }
 
     private io.palisade.core.edge.BanStore bans;
+    private io.palisade.core.call.CallService calls;
 
     public static ConsoleOperations of(AdminServices s) {
         ConsoleOperations ops = new ConsoleOperations(s.subscribers(), s.registrations(), s.admin().audit());
         ops.bans = s.bans();
+        ops.calls = s.calls();
         return ops;
+    }
+
+    /** Ends a call in progress on this node (BYE on both legs, or CANCEL while ringing); recorded as hung up by the admin. */
+    public void hangUp(Actor actor, String callId) {
+        require(actor, AdminRole.OPERATOR, "call.hangup", callId);
+        if (calls == null) {
+            throw new NotFound("calls are not available in this deployment");
+        }
+        if (!calls.hangUp(callId, "hung up by " + actor.name())) {
+            audit.record(actor.name(), "call.hangup", callId, actor.source(), "failed");
+            throw new NotFound("no call " + callId + " in progress");
+        }
+        audit.record(actor.name(), "call.hangup", callId, actor.source(), "ok");
+    }
+
+    /** Records that call records left the server (a CSV export): who took which slice. */
+    public void exported(Actor actor, String what) {
+        audit.record(actor.name(), "call.export", what, actor.source(), "ok");
     }
 
     /**

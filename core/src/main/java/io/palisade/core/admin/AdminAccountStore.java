@@ -23,6 +23,9 @@ public interface AdminAccountStore {
     /** @return false when the account does not exist */
     boolean setEnabled(String username, boolean enabled);
 
+    /** @return false when the account does not exist */
+    boolean setRole(String username, AdminRole role);
+
     /** @return false when the account did not exist */
     boolean delete(String username);
 }

@@ -145,6 +145,110 @@ public final class AdminService {
         }
     }
 
+    /**
+     * Gives {@code username} another role. The last enabled administrator cannot be demoted: nobody could manage
+     * accounts, tokens or settings any more.
+     *
+     * @return false when there is no such account
+     */
+    public synchronized boolean changeRole(String actor, String username, AdminRole role, String source) {
+        Objects.requireNonNull(role, "role");
+        Optional<AdminAccount> a = accounts.find(username);
+        if (a.isEmpty()) {
+            return false;
+        }
+        if (a.get().role() == role) {
+            return true;
+        }
+        if (role != AdminRole.ADMINISTRATOR && isLastAdministrator(a.get())) {
+            audit.record(actor, "admin.role", username + " (" + role.token() + ")", source, "denied");
+            throw new LastAdministratorException("role", "the last enabled administrator keeps the administrator role");
+        }
+        accounts.setRole(username, role);
+        audit.record(actor, "admin.role", username + " (" + role.token() + ")", source, "ok");
+        return true;
+    }
+
+    /**
+     * Enables or disables {@code username}; a disabled account cannot sign in and its open sessions end at their
+     * next request. The last enabled administrator cannot be disabled.
+     *
+     * @return false when there is no such account
+     */
+    public synchronized boolean setAccountEnabled(String actor, String username, boolean enabled, String source) {
+        Optional<AdminAccount> a = accounts.find(username);
+        if (a.isEmpty()) {
+            return false;
+        }
+        String action = enabled ? "admin.enable" : "admin.disable";
+        if (!enabled && isLastAdministrator(a.get())) {
+            audit.record(actor, action, username, source, "denied");
+            throw new LastAdministratorException("enabled", "the last enabled administrator cannot be disabled");
+        }
+        accounts.setEnabled(username, enabled);
+        audit.record(actor, action, username, source, "ok");
+        return true;
+    }
+
+    /**
+     * Deletes {@code username}. The last enabled administrator cannot be deleted.
+     *
+     * @return false when there is no such account
+     */
+    public synchronized boolean deleteAccount(String actor, String username, String source) {
+        Optional<AdminAccount> a = accounts.find(username);
+        if (a.isEmpty()) {
+            return false;
+        }
+        if (isLastAdministrator(a.get())) {
+            audit.record(actor, "admin.delete", username, source, "denied");
+            throw new LastAdministratorException("username", "the last enabled administrator cannot be deleted");
+        }
+        accounts.delete(username);
+        audit.record(actor, "admin.delete", username, source, "ok");
+        return true;
+    }
+
+    /**
+     * Gives {@code username} a new random one-time password that must be changed at the next sign-in.
+     *
+     * @return the one-time password, to be shown once; empty when there is no such account
+     */
+    public Optional<String> resetPassword(String actor, String username, String source) {
+        if (accounts.find(username).isEmpty()) {
+            return Optional.empty();
+        }
+        String oneTime = randomSecret(15);
+        char[] pw = oneTime.toCharArray();
+        try {
+            accounts.updatePassword(username, hasher.hash(pw), true);
+        } finally {
+            zero(pw);
+        }
+        throttle.succeeded(username); // a locked-out admin gets in with the new password at once
+        audit.record(actor, "admin.password-reset", username, source, "ok");
+        return Optional.of(oneTime);
+    }
+
+    /** Whether {@code a} is the only enabled administrator. */
+    private boolean isLastAdministrator(AdminAccount a) {
+        if (a.role() != AdminRole.ADMINISTRATOR || !a.enabled()) {
+            return false;
+        }
+        return accounts.list().stream().filter(x -> x.role() == AdminRole.ADMINISTRATOR && x.enabled()).count() <= 1;
+    }
+
+    /**
+     * Creates another admin account with a random one-time password that must be changed at its first sign-in.
+     *
+     * @return the one-time password, to be shown once
+     */
+    public String createAccount(String actor, String username, AdminRole role, String source) {
+        String oneTime = randomSecret(15);
+        createAccount(actor, username, role, oneTime.toCharArray(), source);
+        return oneTime;
+    }
+
     public List<AdminAccount> accounts() {
         return accounts.list();
     }

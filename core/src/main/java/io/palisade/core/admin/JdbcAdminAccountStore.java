@@ -116,6 +116,18 @@ public final class JdbcAdminAccountStore implements AdminAccountStore {
     }
 
     @Override
+    public boolean setRole(String username, AdminRole role) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE admin_account SET role = ? WHERE username = ?")) {
+            ps.setString(1, role.name());
+            ps.setString(2, username);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new AdminException("cannot update admin account", e);
+        }
+    }
+
+    @Override
     public boolean delete(String username) {
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement("DELETE FROM admin_account WHERE username = ?")) {

@@ -24,4 +24,9 @@ public interface CallRecordStore {
     int endDangling(Instant at, String cause);
 
     int count();
+
+    /** Records matching {@code q}, newest first, {@code limit} from {@code offset}. */
+    List<CallRecord> search(CallQuery q, int offset, int limit);
+
+    int count(CallQuery q);
 }

@@ -36,6 +36,16 @@ public final class CallService implements AutoCloseable {
         void hangUp(String cause);
     }
 
+    /**
+     * Where the packet counters of a call in progress come from: the media relay, which core does not know. The
+     * composition root plugs it in once the relay runs (the relay itself needs this service first, for timeouts).
+     */
+    @FunctionalInterface
+    public interface LiveCounters {
+        /** The counters of the relay session {@code mediaSessionId} now, or {@link Counters#NONE}. */
+        Counters of(String mediaSessionId);
+    }
+
     /** Packet counters of both legs at the end of a call. */
     public record Counters(long aPacketsIn, long aPacketsOut, long bPacketsIn, long bPacketsOut) {
         public static final Counters NONE = new Counters(0, 0, 0, 0);
@@ -105,6 +115,7 @@ public final class CallService implements AutoCloseable {
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
+    private volatile LiveCounters liveCounters = id -> Counters.NONE;
 
     public CallService(CallConfig config, CallRecordStore store, Clock clock, java.util.function.LongSupplier nanoTime) {
         this.config = Objects.requireNonNull(config, "config");
@@ -116,6 +127,11 @@ public final class CallService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.CallerRunsPolicy());
+    }
+
+    /** Plugs in the relay's live packet counters for {@link #active()}. */
+    public void liveCounters(LiveCounters source) {
+        this.liveCounters = Objects.requireNonNull(source, "source");
     }
 
     /** Ends records a previous process left open (it stopped with calls up); call once at start-up. */
@@ -197,11 +213,35 @@ public final class CallService implements AutoCloseable {
         }
     }
 
-    /** The calls in progress on this node, oldest first. */
+    /**
+     * Ends the call {@code id} on this node as an administrator asked (BYE on both legs when answered, CANCEL and a
+     * final response when ringing); the record gets {@code cause}.
+     *
+     * @return false when no such call is in progress here
+     */
+    public boolean hangUp(String id, String cause) {
+        Call c = id == null ? null : calls.get(id);
+        if (c == null || c.isEnded()) {
+            return false;
+        }
+        hangUp(c, cause);
+        return true;
+    }
+
+    /** The calls in progress on this node, oldest first, with the relay's packet counters so far. */
     public List<CallRecord> active() {
         List<CallRecord> out = new ArrayList<>();
+        LiveCounters live = liveCounters;
         for (Call c : calls.values()) {
-            out.add(c.record(Optional.empty(), "", Counters.NONE));
+            Counters n = Counters.NONE;
+            if (c.mediaSessionId != null) {
+                try {
+                    n = live.of(c.mediaSessionId);
+                } catch (RuntimeException e) {
+                    LOG.debug("no live counters for {}: {}", c.id, e.toString());
+                }
+            }
+            out.add(c.record(Optional.empty(), "", n == null ? Counters.NONE : n));
         }
         out.sort(Comparator.comparing(CallRecord::startedAt));
         return out;

@@ -107,6 +107,84 @@ public final class JdbcCallRecordStore implements CallRecordStore {
         }
     }
 
+    @Override
+    public List<CallRecord> search(CallQuery q, int offset, int limit) {
+        List<Object> args = new ArrayList<>();
+        String where = where(q, args);
+        args.add(Math.max(0, offset));
+        args.add(Math.max(1, limit));
+        return select("SELECT " + COLUMNS + " FROM call_record" + where
+                + " ORDER BY started_at DESC, id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", args);
+    }
+
+    @Override
+    public int count(CallQuery q) {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT COUNT(*) FROM call_record" + where(q, args);
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count call records: " + e.getMessage(), e);
+        }
+    }
+
+    /** Only placeholders: the filter values never become SQL text. */
+    private static String where(CallQuery q, List<Object> args) {
+        List<String> parts = new ArrayList<>();
+        q.from().ifPresent(t -> {
+            parts.add("started_at >= ?");
+            args.add(odt(t));
+        });
+        q.to().ifPresent(t -> {
+            parts.add("started_at < ?");
+            args.add(odt(t));
+        });
+        q.party().ifPresent(p -> {
+            parts.add("(LOWER(caller) = ? OR LOWER(callee) = ?)");
+            String v = p.toLowerCase(java.util.Locale.ROOT);
+            args.add(v);
+            args.add(v);
+        });
+        q.cause().ifPresent(x -> {
+            parts.add("LOWER(cause) LIKE ? ESCAPE '\\'");
+            args.add("%" + x.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%");
+        });
+        return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+    }
+
+    private List<CallRecord> select(String sql, List<Object> args) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<CallRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read call records: " + e.getMessage(), e);
+        }
+    }
+
+    private static CallRecord row(ResultSet rs) throws SQLException {
+        return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4).orElseThrow(),
+                instant(rs, 5), instant(rs, 6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getString(10), rs.getString(11), rs.getLong(12), rs.getLong(13), rs.getLong(14),
+                rs.getLong(15));
+    }
+
     private List<CallRecord> query(String sql, String id, int limit) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (id != null) {
@@ -117,10 +195,7 @@ public final class JdbcCallRecordStore implements CallRecordStore {
             List<CallRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4).orElseThrow(),
-                            instant(rs, 5), instant(rs, 6), rs.getString(7), rs.getString(8), rs.getString(9),
-                            rs.getString(10), rs.getString(11), rs.getLong(12), rs.getLong(13), rs.getLong(14),
-                            rs.getLong(15)));
+                    out.add(row(rs));
                 }
             }
             return out;

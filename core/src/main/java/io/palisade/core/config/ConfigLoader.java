@@ -242,6 +242,29 @@ public final class ConfigLoader {
                 edge, securityLog.orElse(dataDir.resolve("security.log")), admin, media, call);
     }
 
+    /**
+     * Parses the {@code edge.*} keys of {@code raw} (missing keys take their defaults) with the same rules as at
+     * start-up, for changes made at run time.
+     *
+     * @throws ConfigException listing each problem as {@code key: message}
+     */
+    public static io.palisade.core.edge.EdgeConfig edge(Map<String, String> raw) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> all = new LinkedHashMap<>(KEYS);
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            if (!e.getKey().startsWith("edge.") || !KEYS.containsKey(e.getKey())) {
+                problems.add(e.getKey() + ": unknown setting");
+            } else {
+                all.put(e.getKey(), e.getValue() == null ? "" : e.getValue().trim());
+            }
+        }
+        io.palisade.core.edge.EdgeConfig edge = edge(new Parser(all, problems), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return edge;
+    }
+
     private static io.palisade.core.edge.EdgeConfig edge(Parser in, List<String> problems) {
         int banSeconds = in.intIn("edge.ban.duration", 1, 365 * 86_400);
         int maxBanSeconds = in.intIn("edge.ban.max-duration", 1, 365 * 86_400);

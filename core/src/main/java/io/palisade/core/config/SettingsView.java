@@ -50,26 +50,7 @@ public final class SettingsView {
         m.put("database.user", c.databaseUser().orElse(""));
         m.put("database.password", c.databasePassword().map(p -> MASK).orElse(""));
         m.put("log.level", c.logLevel());
-        io.palisade.core.edge.EdgeConfig e = c.edge();
-        m.put("edge.max-headers", Integer.toString(e.maxHeaders()));
-        m.put("edge.max-header-length", Integer.toString(e.maxHeaderLength()));
-        m.put("edge.max-vias", Integer.toString(e.maxVias()));
-        m.put("edge.limit.address-requests", rate(e.sourceRequests()));
-        m.put("edge.limit.address-registers", rate(e.sourceRegisters()));
-        m.put("edge.limit.address-invites", rate(e.sourceInvites()));
-        m.put("edge.limit.user-registers", rate(e.userRegisters()));
-        m.put("edge.ban.address-failures", Integer.toString(e.addressFailures()));
-        m.put("edge.ban.user-failures", Integer.toString(e.userFailures()));
-        m.put("edge.ban.failure-window", Long.toString(e.failureWindow().toSeconds()));
-        m.put("edge.ban.duration", Long.toString(e.banBase().toSeconds()));
-        m.put("edge.ban.max-duration", Long.toString(e.banMax().toSeconds()));
-        m.put("edge.ban.offence-memory", Long.toString(e.offenceMemory().toSeconds()));
-        m.put("edge.scanner.user-agents", String.join(",", e.scannerUserAgents()));
-        m.put("edge.scanner.unknown-users", Integer.toString(e.scanUsers()));
-        m.put("edge.exempt-networks", e.exemptNetworks().toString());
-        m.put("edge.deny-networks", e.denyNetworks().toString());
-        m.put("edge.tls.allow-networks", e.tlsAllowNetworks().toString());
-        m.put("edge.max-tracked-sources", Integer.toString(e.maxTrackedSources()));
+        m.putAll(edge(c.edge()));
         m.put("edge.security-log", c.securityLog().toString());
         m.put("media.address", c.media().address().orElse(""));
         m.put("media.public-address", c.media().publicAddress().orElse(""));
@@ -88,6 +69,31 @@ public final class SettingsView {
         return m;
     }
 
+    /** The {@code edge.*} keys of {@code e} (all but {@code edge.security-log}), as the configuration file spells them. */
+    public static Map<String, String> edge(io.palisade.core.edge.EdgeConfig e) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("edge.max-headers", Integer.toString(e.maxHeaders()));
+        m.put("edge.max-header-length", Integer.toString(e.maxHeaderLength()));
+        m.put("edge.max-vias", Integer.toString(e.maxVias()));
+        m.put("edge.limit.address-requests", rate(e.sourceRequests()));
+        m.put("edge.limit.address-registers", rate(e.sourceRegisters()));
+        m.put("edge.limit.address-invites", rate(e.sourceInvites()));
+        m.put("edge.limit.user-registers", rate(e.userRegisters()));
+        m.put("edge.ban.address-failures", Integer.toString(e.addressFailures()));
+        m.put("edge.ban.user-failures", Integer.toString(e.userFailures()));
+        m.put("edge.ban.failure-window", Long.toString(e.failureWindow().toSeconds()));
+        m.put("edge.ban.duration", Long.toString(e.banBase().toSeconds()));
+        m.put("edge.ban.max-duration", Long.toString(e.banMax().toSeconds()));
+        m.put("edge.ban.offence-memory", Long.toString(e.offenceMemory().toSeconds()));
+        m.put("edge.scanner.user-agents", String.join(",", e.scannerUserAgents()));
+        m.put("edge.scanner.unknown-users", Integer.toString(e.scanUsers()));
+        m.put("edge.exempt-networks", nets(e.exemptNetworks()));
+        m.put("edge.deny-networks", nets(e.denyNetworks()));
+        m.put("edge.tls.allow-networks", nets(e.tlsAllowNetworks()));
+        m.put("edge.max-tracked-sources", Integer.toString(e.maxTrackedSources()));
+        return m;
+    }
+
     /** Keys of {@link ConfigLoader#KEYS} this view does not show: empty unless a key was added without a row. */
     static java.util.Set<String> missingKeys(PalisadeConfig c) {
         return ConfigLoader.KEYS.keySet().stream().filter(k -> !of(c).containsKey(k)).collect(Collectors.toSet());
@@ -96,6 +102,11 @@ public final class SettingsView {
     private static String rate(io.palisade.core.edge.EdgeConfig.Rate r) {
         double per = r.perSecond();
         return (per == Math.rint(per) ? Long.toString((long) per) : Double.toString(per)) + "/s burst " + r.burst();
+    }
+
+    /** Comma-separated, as the configuration file takes it (so a value shown can be submitted again). */
+    private static String nets(io.palisade.core.net.NetworkList l) {
+        return l.networks().stream().map(Object::toString).collect(Collectors.joining(","));
     }
 
     private static String port(OptionalInt p) {

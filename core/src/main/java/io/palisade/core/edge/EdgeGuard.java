@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class EdgeGuard {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
 
-    private final EdgeConfig cfg;
+    private volatile EdgeConfig cfg;
     private final BanStore store;
     private final UserNetworkStore networkStore;
     private volatile Map<String, io.palisade.core.net.NetworkList> userNetworks;
@@ -43,10 +43,10 @@ public final class EdgeGuard {
     private final LongSupplier nanos;
     private final Map<String, Ban> bans = new ConcurrentHashMap<>();
     private final Map<String, Instant> announcedActive = new HashMap<>(); // guarded by itself; for unban events
-    private final RateLimiter sourceRequests;
-    private final RateLimiter sourceRegisters;
-    private final RateLimiter sourceInvites;
-    private final RateLimiter userRegisters;
+    private volatile RateLimiter sourceRequests;
+    private volatile RateLimiter sourceRegisters;
+    private volatile RateLimiter sourceInvites;
+    private volatile RateLimiter userRegisters;
     private final Map<String, Window> failures = new ConcurrentHashMap<>();
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private volatile long lastPrune = Long.MIN_VALUE;
@@ -90,6 +90,31 @@ public final class EdgeGuard {
 
     public EdgeConfig config() {
         return cfg;
+    }
+
+    /**
+     * Applies new limits and lists at run time (the console's security page): the next request is judged by them.
+     * A rate limiter whose rate or bound changed starts over with full buckets; counters of failed logins and the
+     * bans already given are kept.
+     */
+    public synchronized void reconfigure(EdgeConfig next) {
+        EdgeConfig old = cfg;
+        long now = nanos.getAsLong();
+        int max = next.maxTrackedSources();
+        boolean bound = max != old.maxTrackedSources();
+        if (bound || !next.sourceRequests().equals(old.sourceRequests())) {
+            sourceRequests = new RateLimiter(next.sourceRequests(), max, now);
+        }
+        if (bound || !next.sourceRegisters().equals(old.sourceRegisters())) {
+            sourceRegisters = new RateLimiter(next.sourceRegisters(), max, now);
+        }
+        if (bound || !next.sourceInvites().equals(old.sourceInvites())) {
+            sourceInvites = new RateLimiter(next.sourceInvites(), max, now);
+        }
+        if (bound || !next.userRegisters().equals(old.userRegisters())) {
+            userRegisters = new RateLimiter(next.userRegisters(), max, now);
+        }
+        cfg = next;
     }
 
     /** Decides about one request. Never throws for any input. */

@@ -182,7 +182,40 @@ public final class TlsIdentity {
         return "TlsIdentity[" + certificate.getSubjectX500Principal() + ", sha256=" + fingerprintSha256() + "]";
     }
 
-    private record KeyMaterial(PrivateKey key, List<X509Certificate> chain) {
+    record KeyMaterial(PrivateKey key, List<X509Certificate> chain) {
+        @Override
+        public String toString() {
+            return "KeyMaterial[" + chain.get(0).getSubjectX500Principal() + ", key=***]";
+        }
+    }
+
+    /**
+     * Makes {@code m} the identity: the PEM files under {@code dataDir/tls} (key file mode 0600) that the next start
+     * reads, and the runtime keystore (same path and password, so listeners that re-read it pick it up).
+     */
+    TlsIdentity replaceWith(KeyMaterial m, Path dataDir) throws IOException, GeneralSecurityException {
+        Path dir = dataDir.resolve("tls");
+        writePem(m, dir, dir.resolve("server-cert.pem"), dir.resolve("server-key.pem"));
+        store(keyStore(m, keystorePassword), keystore, keystorePassword);
+        return new TlsIdentity(m.chain().get(0), keystore, keystorePassword, truststore, truststorePassword, false);
+    }
+
+    static KeyStore keyStore(KeyMaterial m, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry(ALIAS, m.key(), password, m.chain().toArray(new Certificate[0]));
+        return ks;
+    }
+
+    /** Key managers over the current runtime keystore. */
+    javax.net.ssl.KeyManager[] keyManagers() throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, keystorePassword);
+        }
+        javax.net.ssl.KeyManagerFactory f = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        f.init(ks, keystorePassword);
+        return f.getKeyManagers();
     }
 
     private static char[] randomPassword() {
@@ -262,7 +295,7 @@ public final class TlsIdentity {
     }
 
     /** Signs a probe with the key and verifies it with the certificate: the only test that works for every key type. */
-    private static boolean matches(PrivateKey key, X509Certificate cert) {
+    static boolean matches(PrivateKey key, X509Certificate cert) {
         String alg = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";

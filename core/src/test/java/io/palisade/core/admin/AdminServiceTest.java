@@ -125,4 +125,41 @@ class AdminServiceTest {
         assertEquals("192.0.2.9", events.get(0).sourceAddress());
         assertEquals(2, service.audit().count());
     }
+
+    @Test
+    void theLastEnabledAdministratorIsNeitherDemotedDisabledNorDeleted() {
+        service.bootstrap(Optional.of("initial-password-1".toCharArray()));
+        assertThrows(LastAdministratorException.class, () -> service.changeRole("admin:admin", "admin", AdminRole.OPERATOR, null));
+        assertThrows(LastAdministratorException.class, () -> service.setAccountEnabled("admin:admin", "admin", false, null));
+        assertThrows(LastAdministratorException.class, () -> service.deleteAccount("admin:admin", "admin", null));
+        String otp = service.createAccount("admin:admin", "second", AdminRole.OPERATOR, null);
+        assertTrue(service.account("second").orElseThrow().mustChangePassword());
+        assertEquals(AdminService.SignIn.Status.OK, service.signIn("second", otp.toCharArray(), "192.0.2.1").status());
+        // an operator does not count: still the last administrator
+        assertThrows(LastAdministratorException.class, () -> service.deleteAccount("admin:admin", "admin", null));
+        assertTrue(service.changeRole("admin:admin", "second", AdminRole.ADMINISTRATOR, null));
+        assertTrue(service.setAccountEnabled("admin:admin", "second", false, null));
+        assertThrows(LastAdministratorException.class, () -> service.changeRole("admin:admin", "admin", AdminRole.AUDITOR, null),
+                "a disabled administrator does not count either");
+        assertTrue(service.setAccountEnabled("admin:admin", "second", true, null));
+        assertTrue(service.changeRole("admin:second", "admin", AdminRole.AUDITOR, null));
+        assertTrue(service.deleteAccount("admin:second", "admin", null));
+        assertFalse(service.deleteAccount("admin:second", "admin", null), "gone");
+        assertTrue(service.audit().list(0, 100).stream().anyMatch(e -> e.action().equals("admin.delete")
+                && e.outcome().equals("denied")), "refusals are audited");
+    }
+
+    @Test
+    void aResetPasswordIsOneTimeAndMustBeChanged() {
+        service.bootstrap(Optional.of("initial-password-1".toCharArray()));
+        service.createAccount("admin:admin", "olga", AdminRole.AUDITOR, "a-password-olga-1".toCharArray(), null);
+        service.changePassword("olga", "a-password-olga-1".toCharArray(), "olgas-own-password".toCharArray(), null);
+        assertFalse(service.account("olga").orElseThrow().mustChangePassword());
+        String otp = service.resetPassword("admin:admin", "olga", null).orElseThrow();
+        assertTrue(service.account("olga").orElseThrow().mustChangePassword());
+        assertEquals(AdminService.SignIn.Status.REFUSED, service.signIn("olga", "olgas-own-password".toCharArray(), null).status());
+        assertEquals(AdminService.SignIn.Status.OK, service.signIn("olga", otp.toCharArray(), null).status());
+        assertTrue(service.resetPassword("admin:admin", "nobody", null).isEmpty());
+        assertFalse(service.audit().list(0, 100).toString().contains(otp), "the one-time password is not audited");
+    }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,5 +101,41 @@ class CallServiceTest {
         assertEquals(1, calls.closeDangling());
         assertTrue(store.active().isEmpty());
         assertEquals("server stopped", store.recent(1).get(0).cause());
+    }
+
+    @Test
+    void anAdministratorHangsUpACallByIdAndActiveCallsShowLiveCounters() {
+        CallService.Call c = calls.begin("alice", "bob", "TLS", "m3", hangups::add);
+        calls.answered(c, "TLS", "AES_CM_128_HMAC_SHA1_80", "AEAD_AES_256_GCM");
+        calls.liveCounters(id -> id.equals("m3") ? new CallService.Counters(10, 11, 12, 13) : CallService.Counters.NONE);
+        CallRecord live = calls.active().get(0);
+        assertEquals(List.of(10L, 11L, 12L, 13L),
+                List.of(live.aPacketsIn(), live.aPacketsOut(), live.bPacketsIn(), live.bPacketsOut()));
+        assertEquals("AES_CM_128_HMAC_SHA1_80", live.aSuite());
+        assertFalse(calls.hangUp("no-such-call", "x"));
+        assertTrue(calls.hangUp(c.id(), "hung up by admin:root"));
+        assertEquals(List.of("hung up by admin:root"), hangups);
+    }
+
+    @Test
+    void historyIsFilteredByDateRangePartyAndCauseAndPaged() {
+        java.time.Instant t0 = clock.instant();
+        for (int i = 0; i < 5; i++) {
+            CallService.Call c = calls.begin(i % 2 == 0 ? "alice" : "carol", "bob", "TCP", "m" + i, hangups::add);
+            advance(Duration.ofMinutes(10));
+            calls.end(c, i == 4 ? "486 Busy_100%" : "caller BYE", CallService.Counters.NONE);
+        }
+        calls.flush();
+        CallQuery all = CallQuery.ALL;
+        assertEquals(5, store.count(all));
+        assertEquals(List.of("alice", "carol"), store.search(all, 2, 2).stream().map(CallRecord::caller).toList(),
+                "newest first, paged");
+        assertEquals(3, store.count(new CallQuery(Optional.empty(), Optional.empty(), Optional.of("ALICE"), Optional.empty())));
+        assertEquals(5, store.count(new CallQuery(Optional.empty(), Optional.empty(), Optional.of("bob"), Optional.empty())));
+        assertEquals(1, store.count(new CallQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("busy_100%"))));
+        assertEquals(0, store.count(new CallQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("busy_1000"))),
+                "wildcards in the filter are literal");
+        assertEquals(2, store.count(new CallQuery(Optional.of(t0.plus(Duration.ofMinutes(15))),
+                Optional.of(t0.plus(Duration.ofMinutes(35))), Optional.empty(), Optional.empty())));
     }
 }

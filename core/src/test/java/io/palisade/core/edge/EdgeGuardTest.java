@@ -352,4 +352,19 @@ class EdgeGuardTest {
         assertInstanceOf(Verdict.Drop.class, g.inspect(register("203.0.113.1", "a")));
         assertInstanceOf(Verdict.Pass.class, g.inspect(register("198.51.100.1", "a")));
     }
+
+    @Test
+    void newListsAndLimitsApplyToTheNextRequestWithoutLosingBans() throws Exception {
+        EdgeGuard g = guard(EdgeConfig.defaults());
+        g.ban("203.0.113.9", "test", null, "");
+        assertInstanceOf(Verdict.Pass.class, g.inspect(register("198.51.100.20", "alice")));
+        java.util.Map<String, String> raw = new java.util.HashMap<>(io.palisade.core.config.SettingsView.edge(g.config()));
+        raw.put("edge.deny-networks", "198.51.100.0/24");
+        raw.put("edge.limit.address-registers", "1/s burst 1");
+        g.reconfigure(io.palisade.core.config.ConfigLoader.edge(raw));
+        assertInstanceOf(Verdict.Drop.class, g.inspect(register("198.51.100.20", "alice")), "now on the deny list");
+        assertInstanceOf(Verdict.Pass.class, g.inspect(register("192.0.2.30", "alice")));
+        assertInstanceOf(Verdict.Reject.class, g.inspect(register("192.0.2.30", "alice")), "the new rate: one a second");
+        assertTrue(g.activeBan("203.0.113.9").isPresent(), "bans are kept");
+    }
 }

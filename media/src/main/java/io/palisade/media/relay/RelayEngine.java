@@ -162,6 +162,11 @@ public final class RelayEngine implements AutoCloseable {
         events.execute(() -> listener.mediaTimeout(s.id));
     }
 
+    /** The open session with this id (live packet counters for the console), if any. */
+    public java.util.Optional<RelaySession> session(String id) {
+        return java.util.Optional.ofNullable(id == null ? null : sessions.get(id));
+    }
+
     /** Open sessions. */
     public int sessionCount() {
         return sessions.size();

@@ -38,7 +38,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * new SIP password (the phone needs it), delete the user, read the audit log, sign out.
  * Screenshots of each step go to target/console-screenshots/.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class AdminConsoleBrowserIT {
+    static final String NEW_PASSWORD = "browser-admin-password-1";
     static final Path SHOTS = Path.of("target", "console-screenshots");
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
@@ -106,9 +108,10 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void signInChangePasswordCreateUserSeeRegistrationSignOut() throws Exception {
         String otp = oneTimePassword();
-        String newPassword = "browser-admin-password-1";
+        String newPassword = NEW_PASSWORD;
         String sipPassword = "zoe-sip-password-1";
 
         browser.get(base + "/");
@@ -226,5 +229,84 @@ class AdminConsoleBrowserIT {
         browser.get(base + "/users.xhtml");
         waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
         assertFalse(server.output().contains(newPassword) || server.output().contains(sipPassword), server.output());
+    }
+
+    /**
+     * After the first test changed the password: a call record in the history (filtered by party) and its CSV
+     * export, a new operator account with its one-time password, the settings and the certificate's fingerprint.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void callHistoryCsvAccountsSettingsAndCertificate() throws Exception {
+        java.time.Instant t = java.time.Instant.parse("2026-02-03T08:00:00Z");
+        try (io.palisade.core.db.Database db = io.palisade.core.db.Database.open(
+                io.palisade.core.db.DatabaseConfig.h2File(server.dataDir))) {
+            new io.palisade.core.call.JdbcCallRecordStore(db.dataSource()).insert(new io.palisade.core.call.CallRecord(
+                    "browser-call-1", "quinn", "rhea", t, java.util.Optional.of(t.plusSeconds(3)),
+                    java.util.Optional.of(t.plusSeconds(95)), "callee BYE", "TLS", "TLS", "AES_CM_128_HMAC_SHA1_80",
+                    "AEAD_AES_256_GCM", 4600, 4598, 4598, 4600));
+        }
+        browser.get(base + "/signin.xhtml");
+        type("signin:username", "admin");
+        type("signin:password", NEW_PASSWORD);
+        browser.findElement(By.id("signin:submit")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/dashboard.xhtml"));
+
+        browser.findElement(By.linkText("Calls")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/calls.xhtml"));
+        type("party", "quinn");
+        browser.findElement(By.id("filterButton")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("history"), "rhea"));
+        String history = browser.findElement(By.id("history")).getText();
+        assertTrue(history.contains("quinn") && history.contains("1:32") && history.contains("callee BYE")
+                && history.contains("AES_CM_128_HMAC_SHA1_80 / AEAD_AES_256_GCM"), history);
+        assertEquals("1", browser.findElement(By.id("historyTotal")).getText());
+        shot("11-call-history");
+        // the export link as the browser follows it, with the session cookie
+        String href = browser.findElement(By.id("csv")).getAttribute("href");
+        assertTrue(href.contains("/api/v1/calls/history.csv?party=quinn"), href);
+        Object csv = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0], {credentials: 'same-origin'}).then(function (r) { return r.text()"
+                        + ".then(function (b) { done(r.status + ' ' + r.headers.get('content-disposition') + '\\n' + b); }); })"
+                        + ".catch(function (e) { done('failed ' + e); });", href);
+        String export = String.valueOf(csv);
+        assertTrue(export.startsWith("200 attachment"), export);
+        assertTrue(export.contains("id,caller,callee,started") && export.contains(
+                "browser-call-1,quinn,rhea,2026-02-03T08:00:00Z,2026-02-03T08:00:03Z,2026-02-03T08:01:35Z,92,callee BYE"), export);
+
+        browser.findElement(By.linkText("Accounts")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/admins.xhtml"));
+        type("create:username", "opal");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("create:role"))).selectByValue("operator");
+        browser.findElement(By.id("create:submit")).click();
+        waiting(20).until(ExpectedConditions.presenceOfElementLocated(By.id("oneTimePassword")));
+        String opalOtp = browser.findElement(By.id("oneTimePassword")).getText();
+        assertTrue(opalOtp.length() >= 20, opalOtp);
+        assertEquals("opal", browser.findElement(By.id("oneTimeFor")).getText());
+        String accounts = browser.findElement(By.id("admins:accounts")).getText();
+        assertTrue(accounts.contains("opal operator yes yes"), accounts);
+        shot("12-account-created");
+        browser.get(base + "/admins.xhtml");
+        assertFalse(browser.getPageSource().contains(opalOtp), "the one-time password is shown only once");
+
+        browser.findElement(By.linkText("Settings")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/settings.xhtml"));
+        String settings = browser.findElement(By.id("settings")).getText();
+        assertTrue(settings.contains("sip.tls.port " + server.tlsPort) && settings.contains("edge.limit.address-invites"),
+                settings);
+        shot("13-settings");
+
+        browser.findElement(By.linkText("Certificate")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/certificate.xhtml"));
+        Matcher printed = Pattern.compile("TLS certificate SHA-256 fingerprint: (\\S+)").matcher(server.output());
+        assertTrue(printed.find(), server.output());
+        assertEquals(printed.group(1), browser.findElement(By.id("fingerprint")).getText(), "the fingerprint printed at start");
+        assertTrue(browser.findElement(By.id("issuer")).getText().contains("self-signed"));
+        assertTrue(browser.findElement(By.id("pem:privateKey")).isDisplayed(), "an administrator can upload");
+        shot("14-certificate");
+
+        browser.findElement(By.id("signout:submit")).click();
+        waiting(20).until(ExpectedConditions.urlContains("/signin.xhtml"));
     }
 }

@@ -25,11 +25,12 @@ final class ConsoleHttp {
 
     final String base;
     final HttpClient client;
+    final CookieManager cookies = new CookieManager();
 
     ConsoleHttp(int port, Path serverCert) throws Exception {
         this.base = "https://127.0.0.1:" + port;
         this.client = HttpClient.newBuilder().sslContext(SipTestClient.trusting(serverCert))
-                .cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
+                .cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
@@ -74,6 +75,46 @@ final class ConsoleHttp {
         values.forEach((k, v) -> f.put(form + ":" + k, v));
         f.put(form + ":" + button, button);
         return postForm(page, f);
+    }
+
+    /**
+     * Posts a Faces form as {@code multipart/form-data} (a file upload): its hidden fields, {@code values} (ids
+     * without the form prefix), one file, and the button.
+     */
+    HttpResponse<String> submitMultipart(String page, String form, String button, Map<String, String> values,
+            String fileField, String fileName, byte[] file) throws Exception {
+        String html = formHtml(get(page).body(), form);
+        Map<String, String> f = new LinkedHashMap<>();
+        Matcher m = HIDDEN.matcher(html);
+        while (m.find()) {
+            f.put(m.group(1), m.group(2));
+        }
+        Matcher vs = VIEW_STATE.matcher(html);
+        if (vs.find()) {
+            f.put("jakarta.faces.ViewState", vs.group(1));
+        }
+        values.forEach((k, v) -> f.put(form + ":" + k, v));
+        f.put(form + ":" + button, button);
+        String boundary = "----palisade-test-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (Map.Entry<String, String> e : f.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n"
+                    + e.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + form + ":" + fileField
+                + "\"; filename=\"" + fileName + "\"\r\nContent-Type: application/x-pkcs12\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base + page))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    /** The console's session id as the cookie jar holds it now, or "" for none. */
+    String sessionId() {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("PALISADE_SESSION"))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse("");
     }
 
     static String formHtml(String page, String form) {

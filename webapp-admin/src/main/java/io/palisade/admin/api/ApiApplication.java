@@ -23,8 +23,10 @@ public final class ApiApplication extends ResourceConfig {
         ConsoleOperations ops = ConsoleOperations.of(s);
         register(new UsersResource(s.subscribers(), ops));
         register(new RegistrationsResource(s.registrations(), ops, s.clock()));
-        register(new SettingsResource(s.config()));
-        register(new CertificateResource(s.tls(), s.clock()));
+        register(new SettingsResource(s));
+        register(new CertificateResource(s, ops));
+        register(new CallsResource(s, ops));
+        register(new AdminsResource(s.admin()));
         register(new AuditResource(s.admin().audit()));
         register(new TokensResource(s.admin()));
         register(new DashboardResource(s));
@@ -35,6 +37,9 @@ public final class ApiApplication extends ResourceConfig {
         register(new JsonMapper());
         register(new ProblemMappers.Validation());
         register(new ProblemMappers.Admin());
+        register(new ProblemMappers.Edge());
+        register(new ProblemMappers.CallFilter());
+        register(new ProblemMappers.Certificate());
         register(new ProblemMappers.Subscriber());
         register(new ProblemMappers.Forbidden());
         register(new ProblemMappers.NotFound());

@@ -48,7 +48,7 @@ public final class ApiAuthFilter implements ContainerRequestFilter {
                     ? admin.authenticateToken(auth.substring(7)).map(t -> tokenActor(t, source))
                     : Optional.empty();
         } else {
-            actor = ConsoleSession.of(request).flatMap(s -> s.actor(source))
+            actor = ConsoleSession.of(request).filter(s -> s.revalidate(admin)).flatMap(s -> s.actor(source))
                     .filter(a -> SAFE.contains(ctx.getMethod())
                             || ConsoleSession.of(request).map(s -> s.csrfMatches(ctx.getHeaderString("X-CSRF-Token")))
                                     .orElse(false));

@@ -42,8 +42,18 @@ public class DashboardResource {
             bans = (int) s.bans().all().stream().filter(b -> b.activeAt(now)).count();
             unavailable = NOT_YET.stream().filter(n -> !n.equals("securityEventsLastHour") && !n.equals("activeBans")).toList();
         }
-        return new Dashboard(s.registrations().count(), s.subscribers().count(), s.tls().notAfter(),
-                Duration.between(now, s.tls().notAfter()).toDays(), s.tls().fingerprintSha256(), null, null, events, bans,
+        Integer active = null;
+        Integer today = null;
+        if (s.calls() != null && s.callRecords() != null) {
+            active = s.calls().activeCount();
+            java.time.Instant midnight = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            today = s.callRecords().count(new io.palisade.core.call.CallQuery(java.util.Optional.of(midnight),
+                    java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+            unavailable = unavailable.stream().filter(n -> !n.equals("activeCalls") && !n.equals("callsToday")).toList();
+        }
+        io.palisade.core.tls.TlsIdentity tls = s.tlsNow();
+        return new Dashboard(s.registrations().count(), s.subscribers().count(), tls.notAfter(),
+                Duration.between(now, tls.notAfter()).toDays(), tls.fingerprintSha256(), active, today, events, bans,
                 unavailable, now);
     }
 

@@ -53,7 +53,43 @@ public final class ProblemMappers {
                 LOG.warn("admin operation failed: {}", e.getMessage());
                 return Problem.response(500, "Internal error", "the operation failed; see the server log");
             }
+            if (e instanceof io.palisade.core.admin.LastAdministratorException) {
+                return Problem.response(new Problem("about:blank", "Conflict", 409, e.getMessage(),
+                        List.of(new Problem.FieldError(e.field(), e.getMessage()))));
+            }
             return Problem.invalid(e.field(), e.getMessage());
+        }
+    }
+
+    /** A call history filter that cannot be read. */
+    public static final class CallFilter implements ExceptionMapper<io.palisade.admin.calls.CallViews.BadFilter> {
+        @Override
+        public Response toResponse(io.palisade.admin.calls.CallViews.BadFilter e) {
+            return Problem.invalid(e.field(), e.getMessage());
+        }
+    }
+
+    /** Edge settings refused: 400 naming each key; nothing was stored or applied. */
+    public static final class Edge implements ExceptionMapper<io.palisade.core.edge.EdgeSettingsService.InvalidSettings> {
+        @Override
+        public Response toResponse(io.palisade.core.edge.EdgeSettingsService.InvalidSettings e) {
+            List<Problem.FieldError> errors = e.problems().entrySet().stream()
+                    .map(x -> new Problem.FieldError(x.getKey(), x.getValue()))
+                    .sorted(Comparator.comparing(Problem.FieldError::field)).toList();
+            String detail = errors.stream().map(f -> f.field() + ": " + f.message())
+                    .reduce((a, b) -> a + "; " + b).orElse("invalid settings");
+            return Problem.response(new Problem("about:blank", "Invalid request", 400, detail, errors));
+        }
+    }
+
+    /** A certificate upload refused: 400 naming the input, or 409 when the configuration pins the certificate. */
+    public static final class Certificate
+            implements ExceptionMapper<io.palisade.core.tls.CertificateService.InvalidCertificate> {
+        @Override
+        public Response toResponse(io.palisade.core.tls.CertificateService.InvalidCertificate e) {
+            int status = e.conflict() ? 409 : 400;
+            return Problem.response(new Problem("about:blank", e.conflict() ? "Conflict" : "Invalid request", status,
+                    e.field() + ": " + e.getMessage(), List.of(new Problem.FieldError(e.field(), e.getMessage()))));
         }
     }
 

@@ -76,6 +76,49 @@ public class SecurityResource {
         return services.bans().all().stream().filter(b -> b.activeAt(now)).map(b -> BanView.of(b, now)).toList();
     }
 
+    /**
+     * The edge's lists and limits in force, which were set in the console ({@code overridden}) rather than in the
+     * configuration file, and which keys take effect only at start.
+     */
+    public record EdgeSettingsView(java.util.Map<String, String> values, java.util.Set<String> overridden,
+            java.util.Set<String> restartOnly) {
+        public static EdgeSettingsView of(io.palisade.core.edge.EdgeSettingsService s) {
+            return new EdgeSettingsView(s.values(), s.overridden(),
+                    new java.util.TreeSet<>(io.palisade.core.edge.EdgeSettingsService.RESTART_ONLY));
+        }
+    }
+
+    @GET
+    @Path("edge")
+    @RolesAllowed("auditor")
+    public EdgeSettingsView edge() {
+        return EdgeSettingsView.of(edgeSettings());
+    }
+
+    /**
+     * Changes edge settings at run time: a JSON object of key to value (as in the configuration file; {@code null}
+     * resets a key to the file's value). All or nothing; applied to the next request; audited.
+     */
+    @jakarta.ws.rs.PUT
+    @Path("edge")
+    @RolesAllowed("administrator")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    public Response updateEdge(java.util.Map<String, String> changes, @Context SecurityContext sc) {
+        if (changes == null || changes.isEmpty()) {
+            return Problem.invalid("body", "a JSON object of edge settings to change is required");
+        }
+        io.palisade.admin.Actor a = ApiAuthFilter.actor(sc);
+        edgeSettings().update(a.name(), changes, a.source());
+        return Response.ok(edge()).build();
+    }
+
+    private io.palisade.core.edge.EdgeSettingsService edgeSettings() {
+        if (services.edgeSettings() == null) {
+            throw new ConsoleOperations.NotFound("edge settings are not available in this deployment");
+        }
+        return services.edgeSettings();
+    }
+
     /** Lifts a ban now; the server lets the address in within a few seconds. */
     @DELETE
     @Path("bans/{address}")

@@ -31,6 +31,10 @@ public class ConsoleBean {
         return Faces.session().role().map(AdminRole::canOperate).orElse(false);
     }
 
+    public boolean isAdministrator() {
+        return Faces.session().role().map(AdminRole::canAdminister).orElse(false);
+    }
+
     public void signOut() {
         ConsoleSession s = Faces.session();
         s.username().ifPresent(u -> Faces.services().admin().audit()

@@ -30,10 +30,12 @@ public final class ConsoleFilter extends HttpFilter {
 
     private final transient Clock clock;
     private final Duration maxAge;
+    private final transient io.palisade.core.admin.AdminService admin;
 
-    public ConsoleFilter(Clock clock, Duration maxAge) {
+    public ConsoleFilter(Clock clock, Duration maxAge, io.palisade.core.admin.AdminService admin) {
         this.clock = clock;
         this.maxAge = maxAge;
+        this.admin = admin;
     }
 
     @Override
@@ -50,6 +52,9 @@ public final class ConsoleFilter extends HttpFilter {
         if (session != null && session.expired(clock.instant(), maxAge)) {
             session.invalidate();
             session = null;
+        }
+        if (session != null && !session.revalidate(admin)) {
+            session = null; // the account was deleted or disabled
         }
         if ("POST".equals(req.getMethod())) {
             if (session == null || !session.csrfMatches(req.getParameter("_csrf"))) {

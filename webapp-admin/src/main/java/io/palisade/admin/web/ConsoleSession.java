@@ -71,8 +71,36 @@ public final class ConsoleSession {
         session.removeAttribute(CSRF);
     }
 
+    /** The caller has already given the session a new id; the CSRF token is renewed too. */
     public void passwordChanged() {
         session.setAttribute(MUST_CHANGE, false);
+        session.removeAttribute(CSRF);
+    }
+
+    /**
+     * Brings a signed-in session in line with the stored account, on every request: a deleted or disabled account's
+     * session ends, a changed role applies at once, and a password reset by an administrator sends the session to
+     * the password page.
+     *
+     * @return false when the session was ended
+     */
+    public boolean revalidate(io.palisade.core.admin.AdminService admin) {
+        Optional<String> user = username();
+        if (user.isEmpty()) {
+            return true;
+        }
+        Optional<AdminAccount> a = admin.account(user.get());
+        if (a.isEmpty() || !a.get().enabled()) {
+            invalidate();
+            return false;
+        }
+        if (!a.get().role().name().equals(session.getAttribute(ROLE))) {
+            session.setAttribute(ROLE, a.get().role().name());
+        }
+        if (a.get().mustChangePassword() && !mustChangePassword()) {
+            session.setAttribute(MUST_CHANGE, true);
+        }
+        return true;
     }
 
     public Optional<String> username() {

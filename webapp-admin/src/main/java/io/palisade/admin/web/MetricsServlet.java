@@ -40,7 +40,8 @@ public final class MetricsServlet extends HttpServlet {
         String auth = req.getHeader("Authorization");
         return auth != null
                 ? auth.regionMatches(true, 0, "Bearer ", 0, 7) && admin.authenticateToken(auth.substring(7)).isPresent()
-                : ConsoleSession.of(req).flatMap(s -> s.actor(req.getRemoteAddr())).isPresent();
+                : ConsoleSession.of(req).filter(s -> s.revalidate(admin)).flatMap(s -> s.actor(req.getRemoteAddr()))
+                        .isPresent();
     }
 
     @Override

@@ -59,6 +59,7 @@ public class PasswordBean {
             next = null;
             confirm = null;
         }
+        Faces.request().changeSessionId(); // a session id seen before the change is dead from now on
         s.passwordChanged();
         Faces.info("Password changed.");
         Faces.redirect(ConsoleFilter.HOME);

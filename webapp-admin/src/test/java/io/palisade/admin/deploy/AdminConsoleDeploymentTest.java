@@ -70,6 +70,13 @@ class AdminConsoleDeploymentTest {
         r = get(base, "/api/v1/users", "Authorization", bearer);
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"total\":0"), r.body());
+        r = get(base, "/api/v1/calls/history?from=2026-01-01", "Authorization", bearer);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"total\":0"), r.body());
+        r = get(base, "/api/v1/security/edge", "Authorization", bearer);
+        assertTrue(r.statusCode() == 200 && r.body().contains("edge.deny-networks"), r.body());
+        r = get(base, "/api/v1/certificate", "Authorization", bearer);
+        assertTrue(r.statusCode() == 200 && r.body().contains("\"uploadAllowed\":true"), r.body());
         r = get(base, "/metrics", "Authorization", bearer);
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("palisade_registrations"), r.body());

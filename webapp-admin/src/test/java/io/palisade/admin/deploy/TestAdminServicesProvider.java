@@ -48,10 +48,19 @@ public final class TestAdminServicesProvider implements AdminServicesProvider {
             admin.bootstrap(Optional.of("deployment-test-pw".toCharArray()));
             System.setProperty(TOKEN_PROPERTY,
                     admin.createToken("system", "deployment-test", AdminRole.AUDITOR, null, null).value());
+            TlsIdentity tls = TlsIdentity.prepare(config.tls(), dir, List.of("127.0.0.1"), clock);
+            io.palisade.core.call.JdbcCallRecordStore records = new io.palisade.core.call.JdbcCallRecordStore(db.dataSource());
             return new AdminServices(admin, new JdbcSubscriberDirectory(db.dataSource(), "deploy.test", clock),
-                    new JdbcRegistrationStore(db.dataSource()), config,
-                    TlsIdentity.prepare(config.tls(), dir, List.of("127.0.0.1"), clock),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock);
+                    new JdbcRegistrationStore(db.dataSource()), config, tls,
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock,
+                    new io.palisade.core.edge.JdbcBanStore(db.dataSource()),
+                    new io.palisade.core.edge.JdbcSecurityEventStore(db.dataSource()),
+                    new io.palisade.core.call.CallService(io.palisade.core.call.CallConfig.DEFAULT, records, clock,
+                            System::nanoTime),
+                    records,
+                    new io.palisade.core.edge.EdgeSettingsService(config,
+                            new io.palisade.core.config.JdbcSettingStore(db.dataSource()), e -> { }, admin.audit()),
+                    new io.palisade.core.tls.CertificateService(tls, config.tls(), dir, clock, admin.audit()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
