@@ -85,7 +85,7 @@ class EdgeSettingsServiceTest {
         assertFalse(e.problems().toString().contains("10.0.0.300"), "the submitted value is not echoed");
         assertFalse(e.problems().toString().contains("fast"), e.problems().toString());
         assertTrue(applied.isEmpty() && store.rows.isEmpty());
-        assertEquals("16", s.values().get("edge.max-vias"));
+        assertEquals("70", s.values().get("edge.max-vias"));
 
         assertTrue(assertThrows(EdgeSettingsService.InvalidSettings.class,
                 () -> s.update("a", Map.of("edge.security-log", "/tmp/x"), null)).problems().containsKey("edge.security-log"));
