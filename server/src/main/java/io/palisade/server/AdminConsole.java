@@ -58,7 +58,8 @@ final class AdminConsole implements AutoCloseable {
      */
     /** The services of features beyond users and registrations (calls, edge settings). */
     record Extras(io.palisade.core.call.CallService calls, io.palisade.core.call.CallRecordStore callRecords,
-            io.palisade.core.edge.EdgeSettingsService edgeSettings) {
+            io.palisade.core.edge.EdgeSettingsService edgeSettings,
+            java.util.function.Consumer<io.micrometer.core.instrument.MeterRegistry> meters) {
     }
 
     static AdminConsole start(PalisadeConfig config, DataSource ds, SubscriberDirectory subscribers,
@@ -73,6 +74,7 @@ final class AdminConsole implements AutoCloseable {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, new io.palisade.core.edge.JdbcBanStore(ds),
                 new io.palisade.core.edge.JdbcSecurityEventStore(ds), extras.calls(), extras.callRecords(),
                 extras.edgeSettings(), certificates);
+        extras.meters().accept(services.metrics()); // what the SIP side and the relay count, on the same /metrics
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("admin-http");

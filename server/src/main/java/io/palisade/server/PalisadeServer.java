@@ -142,7 +142,7 @@ public final class PalisadeServer implements AutoCloseable {
         if (config.admin().enabled()) {
             adminConsole = AdminConsole.start(config, database.dataSource(), subscribers, registrations, certificates,
                     clock, new AdminConsole.Extras(calls, new io.palisade.core.call.JdbcCallRecordStore(database.dataSource()),
-                            edgeSettings));
+                            edgeSettings, registry -> ServerMetrics.bind(registry, securityEvents, media.engine())));
         }
         // --- end admin console ---
 

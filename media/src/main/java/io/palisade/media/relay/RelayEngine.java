@@ -29,6 +29,7 @@ public final class RelayEngine implements AutoCloseable {
     private final MediaEventListener listener;
     private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private RelayTotals closedTotals = RelayTotals.ZERO; // guarded by this
     private final AtomicLong nextThread = new AtomicLong();
     private volatile boolean closed;
 
@@ -153,6 +154,15 @@ public final class RelayEngine implements AutoCloseable {
 
     /** Called once the session's sockets are closed. */
     void released(RelaySession s) {
+        RelayTotals last = RelayTotals.ZERO;
+        try {
+            last = last.plus(s.a.stats()).plus(s.b.stats());
+        } catch (RuntimeException e) {
+            // the I/O thread is gone (shutdown): the session's last counters are lost to the totals, nothing else
+        }
+        synchronized (this) {
+            closedTotals = closedTotals.plus(last);
+        }
         sessions.remove(s.id);
         ports.release(s.a.rtpPort);
         ports.release(s.b.rtpPort);
@@ -165,6 +175,22 @@ public final class RelayEngine implements AutoCloseable {
     /** The open session with this id (live packet counters for the console), if any. */
     public java.util.Optional<RelaySession> session(String id) {
         return java.util.Optional.ofNullable(id == null ? null : sessions.get(id));
+    }
+
+    /** Counters since start: the sessions already closed plus the open ones now (for metrics, read on demand). */
+    public RelayTotals totals() {
+        RelayTotals t;
+        synchronized (this) {
+            t = closedTotals;
+        }
+        for (RelaySession s : List.copyOf(sessions.values())) {
+            try {
+                t = t.plus(s.a.stats()).plus(s.b.stats());
+            } catch (RuntimeException e) {
+                // closed meanwhile: its counters are in closedTotals or will be
+            }
+        }
+        return t;
     }
 
     /** Open sessions. */

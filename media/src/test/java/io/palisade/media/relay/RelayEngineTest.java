@@ -81,6 +81,28 @@ class RelayEngineTest {
     }
 
     @Test
+    void totalsCountRelayedAndRefusedPacketsOfOpenAndClosedSessions() throws IOException {
+        assertEquals(0, engine.totals().packetsRelayed());
+        RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        for (int i = 0; i < 5; i++) {
+            a.send(i, s.a().localRtp());
+            b.receive();
+        }
+        byte[] tampered = a.nextPacket(5);
+        tampered[20] ^= 1;
+        a.sendRaw(tampered, s.a().localRtp());
+        a.send(6, s.a().localRtp());
+        b.receive(); // the genuine one after the forgery: the forgery was handled by then
+        RelayTotals open = engine.totals();
+        assertEquals(6, open.packetsRelayed());
+        assertEquals(1, open.authFailures());
+        s.close();
+        RelayTotals closed = engine.totals();
+        assertEquals(open, closed, "a closed session's counters stay in the totals");
+        assertTrue(closed.bytesRelayed() >= 6 * 172L, "bytes: " + closed.bytesRelayed());
+    }
+
+    @Test
     void gcmSuitesRelayToo() throws IOException {
         RelaySession s = secureCall(SrtpSuite.AEAD_AES_256_GCM);
         a.send(1, s.a().localRtp());

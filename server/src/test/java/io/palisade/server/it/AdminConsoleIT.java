@@ -246,6 +246,10 @@ class AdminConsoleIT {
         assertEquals(204, admin.send("PUT", "/api/v1/users/ivy/password", "{\"password\":\"" + SIP_PASSWORD + "2\"}", op)
                 .statusCode());
         try (SipTestClient sip = SipTestClient.tcp(server.tcpPort)) {
+            assertEquals(401, sip.register("ivy", "not-" + SIP_PASSWORD, "127.0.0.1",
+                    List.of("<sip:ivy@127.0.0.1:" + sip.localPort + ";transport=tcp>"), 600).status(), "a failed login");
+        }
+        try (SipTestClient sip = SipTestClient.tcp(server.tcpPort)) {
             assertEquals(200, sip.register("ivy", SIP_PASSWORD + "2", "127.0.0.1",
                     List.of("<sip:ivy@127.0.0.1:" + sip.localPort + ";transport=tcp>"), 600).status());
         }
@@ -268,6 +272,15 @@ class AdminConsoleIT {
         assertTrue(answers.stream().anyMatch(a -> a.contains("palisade_registrations")), "metrics are there");
         assertTrue(answers.stream().anyMatch(a -> a.startsWith("/metrics") && a.contains("palisade_calls_active")
                 && a.contains("palisade_calls_started_total") && a.contains("palisade_bans_active")), "call and ban metrics");
+        String metrics = answers.stream().filter(a -> a.startsWith("/metrics")).findFirst().orElseThrow();
+        java.util.regex.Matcher failures = java.util.regex.Pattern.compile("(?m)^palisade_sip_auth_failures_total (\\S+)")
+                .matcher(metrics);
+        assertTrue(failures.find() && Double.parseDouble(failures.group(1)) >= 1, "the failed SIP login is counted:\n" + metrics);
+        for (String meter : List.of("palisade_security_events_total{kind=\"ban\"}", "palisade_relay_packets_total",
+                "palisade_srtp_auth_failures_total", "palisade_srtp_replays_total", "palisade_relay_sessions",
+                "jvm_memory_used_bytes")) {
+            assertTrue(metrics.contains(meter), meter + " in /metrics");
+        }
         assertTrue(answers.stream().anyMatch(a -> a.startsWith("/settings.xhtml") && a.contains("admin.initial-password")
                 && a.contains("****")), "the settings page masks the configured secret");
         answers.add("server output\n" + server.output());
@@ -527,7 +540,7 @@ class AdminConsoleIT {
         assertTrue(r.body().contains("\"field\":\"edge.deny-networks\"") && r.body().contains("\"field\":\"edge.ban.address-failures\""),
                 r.body());
         assertFalse(r.body().contains("127.0.0.3/33") || r.body().contains("lots"), "values are not echoed: " + r.body());
-        assertTrue(admin.get("/api/v1/security/edge", adm).body().contains("\"edge.max-vias\":\"16\""), "nothing applied");
+        assertTrue(admin.get("/api/v1/security/edge", adm).body().contains("\"edge.max-vias\":\"70\""), "nothing applied");
         r = admin.send("PUT", "/api/v1/security/edge", "{\"edge.security-log\":\"/tmp/x\"}", adm);
         assertTrue(r.statusCode() == 400 && r.body().contains("\"field\":\"edge.security-log\""), r.body());
 
@@ -566,7 +579,7 @@ class AdminConsoleIT {
         assertTrue(r.body().contains("edge.max-vias: expected a whole number from 1 to 100"), r.body());
         Matcher kept = Pattern.compile("<input[^>]*data-key=\"edge.max-vias\"[^>]*>").matcher(r.body());
         assertTrue(kept.find() && kept.group().contains("value=\"0\""), "what was typed stays: " + r.body());
-        assertTrue(admin.get("/api/v1/security/edge", adm).body().contains("\"edge.max-vias\":\"16\""), "nothing applied");
+        assertTrue(admin.get("/api/v1/security/edge", adm).body().contains("\"edge.max-vias\":\"70\""), "nothing applied");
     }
 
     // ------------------------------------------------------------------ certificate (last: it changes what clients trust)
