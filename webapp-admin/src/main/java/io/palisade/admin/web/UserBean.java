@@ -103,7 +103,9 @@ public class UserBean {
                 return;
             }
         }
-        NetworkList changed = nets == null || nets.equals(store.of(name)) ? null : nets; // no audit entry for no change
+        // no audit entry when the list is the same (in any order: the store keeps no order)
+        NetworkList changed = nets == null || java.util.Set.copyOf(nets.networks())
+                .equals(java.util.Set.copyOf(store.of(name).networks())) ? null : nets;
         run(() -> {
             ConsoleOperations ops = ops();
             ops.setDisplayName(Faces.actor(), name, displayName);
