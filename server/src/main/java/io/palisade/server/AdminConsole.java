@@ -73,7 +73,7 @@ final class AdminConsole implements AutoCloseable {
         AdminServices services = new AdminServices(admin, subscribers, registrations, config, tls,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, new io.palisade.core.edge.JdbcBanStore(ds),
                 new io.palisade.core.edge.JdbcSecurityEventStore(ds), extras.calls(), extras.callRecords(),
-                extras.edgeSettings(), certificates);
+                extras.edgeSettings(), certificates, new io.palisade.core.edge.JdbcUserNetworkStore(ds));
         extras.meters().accept(services.metrics()); // what the SIP side and the relay count, on the same /metrics
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);

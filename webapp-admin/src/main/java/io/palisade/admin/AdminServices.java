@@ -23,7 +23,7 @@ public record AdminServices(AdminService admin, SubscriberDirectory subscribers,
         PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock,
         io.palisade.core.edge.BanStore bans, io.palisade.core.edge.JdbcSecurityEventStore securityEvents,
         CallService calls, CallRecordStore callRecords, EdgeSettingsService edgeSettings,
-        CertificateService certificates) {
+        CertificateService certificates, io.palisade.core.edge.UserNetworkStore userNetworks) {
 
     /** A host without the edge's stores (bans and security events are then reported as unavailable). */
     public AdminServices(AdminService admin, SubscriberDirectory subscribers, RegistrationStore registrations,
@@ -36,6 +36,16 @@ public record AdminServices(AdminService admin, SubscriberDirectory subscribers,
             PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock,
             io.palisade.core.edge.BanStore bans, io.palisade.core.edge.JdbcSecurityEventStore securityEvents) {
         this(admin, subscribers, registrations, config, tls, metrics, clock, bans, securityEvents, null, null, null, null);
+    }
+
+    /** A host without per-user networks (a user's allowed networks are then reported as unavailable). */
+    public AdminServices(AdminService admin, SubscriberDirectory subscribers, RegistrationStore registrations,
+            PalisadeConfig config, TlsIdentity tls, PrometheusMeterRegistry metrics, Clock clock,
+            io.palisade.core.edge.BanStore bans, io.palisade.core.edge.JdbcSecurityEventStore securityEvents,
+            CallService calls, CallRecordStore callRecords, EdgeSettingsService edgeSettings,
+            CertificateService certificates) {
+        this(admin, subscribers, registrations, config, tls, metrics, clock, bans, securityEvents, calls, callRecords,
+                edgeSettings, certificates, null);
     }
 
     /** The certificate the TLS listeners serve now (an upload replaces the one of start-up). */

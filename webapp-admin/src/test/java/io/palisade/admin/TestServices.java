@@ -24,6 +24,7 @@ public final class TestServices implements AutoCloseable {
     public final JdbcSubscriberDirectory subscribers;
     public final JdbcRegistrationStore registrations;
     public final JdbcAuditLog audit;
+    public final io.palisade.core.edge.JdbcUserNetworkStore networks;
     public final ConsoleOperations operations;
 
     public TestServices(Path dir) {
@@ -32,7 +33,8 @@ public final class TestServices implements AutoCloseable {
         subscribers = new JdbcSubscriberDirectory(db.dataSource(), REALM, clock);
         registrations = new JdbcRegistrationStore(db.dataSource());
         audit = new JdbcAuditLog(db.dataSource(), clock);
-        operations = new ConsoleOperations(subscribers, registrations, audit);
+        networks = new io.palisade.core.edge.JdbcUserNetworkStore(db.dataSource());
+        operations = new ConsoleOperations(subscribers, registrations, audit).withUserNetworks(networks);
     }
 
     @Override

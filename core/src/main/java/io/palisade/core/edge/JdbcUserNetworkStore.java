@@ -60,7 +60,8 @@ public final class JdbcUserNetworkStore implements UserNetworkStore {
                             "INSERT INTO subscriber_network (username, network) VALUES (?, ?)")) {
                 del.setString(1, user);
                 del.executeUpdate();
-                for (Cidr n : networks.networks()) {
+                // 10.0.0.1/8 and 10.0.0.0/8 are one network: the primary key would refuse the second
+                for (Cidr n : networks.networks().stream().distinct().toList()) {
                     in.setString(1, user);
                     in.setString(2, n.toString());
                     in.addBatch();

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  */
 public final class Cidr {
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+    /** IPv4 only as four dotted decimals: "10" or "10.1" would be read as 0.0.0.10 and 10.0.0.1 (inet_aton forms). */
+    private static final Pattern DOTTED_QUAD = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private final byte[] network;
     private final int prefix;
@@ -33,6 +35,10 @@ public final class Cidr {
             addr = addr.substring(1, addr.length() - 1);
         }
         if (addr.isEmpty() || !LITERAL.matcher(addr).matches()) {
+            return Optional.empty();
+        }
+        // a word of hex letters ("cafe") is neither form and would make InetAddress ask the DNS
+        if (addr.indexOf(':') < 0 && !DOTTED_QUAD.matcher(addr).matches()) {
             return Optional.empty();
         }
         byte[] bytes;

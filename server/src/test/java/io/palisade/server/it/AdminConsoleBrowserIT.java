@@ -164,8 +164,17 @@ class AdminConsoleBrowserIT {
         // edit the user, give it a new SIP password (the phone registers with it), then delete it
         browser.get(base + "/user.xhtml?name=zoe");
         type("edit:displayName", "Zoe Renamed");
+        type("edit:networks", "127.0.0.0/8 cafe");
+        browser.findElement(By.id("edit:save")).click();
+        waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit:networksError"),
+                "entry 2 is not a network"));
+        assertFalse(browser.findElement(By.id("messages")).getText().contains("saved"), "nothing saved");
+        type("edit:networks", "127.0.0.0/8, 10.0.0.0/8");
         browser.findElement(By.id("edit:save")).click();
         waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "saved"));
+        assertEquals("10.0.0.0/8, 127.0.0.0/8", browser.findElement(By.id("edit:networks")).getAttribute("value"),
+                "as stored (in the store's order)");
+        assertEquals("Zoe Renamed", browser.findElement(By.id("edit:displayName")).getAttribute("value"));
         type("pw:password", sipPassword + "-new");
         browser.findElement(By.id("pw:reset")).click();
         waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "New SIP password"));

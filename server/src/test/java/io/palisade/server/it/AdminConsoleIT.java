@@ -307,6 +307,67 @@ class AdminConsoleIT {
         assertEquals(404, c.get("/WEB-INF/templates/layout.xhtml").statusCode());
     }
 
+    // ------------------------------------------------------------------ a user's allowed networks
+
+    static int registerFrom127(String user, String password) {
+        try (SipTestClient sip = SipTestClient.tcp(server.tcpPort)) {
+            return sip.register(user, password, "127.0.0.1",
+                    List.of("<sip:" + user + "@127.0.0.1:" + sip.localPort + ";transport=tcp>"), 600).status();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void aUsersAllowedNetworksAreValidatedAuditedAndReachTheRunningServer() throws Exception {
+        String[] operator = {"Authorization", "Bearer " + operatorToken};
+        String[] auditor = {"Authorization", "Bearer " + auditorToken};
+        HttpResponse<String> r = admin.send("POST", "/api/v1/users",
+                "{\"username\":\"nina\",\"password\":\"nina-secret-1\",\"displayName\":\"Nina\"}", operator);
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"networks\":[]"), "no list: from anywhere " + r.body());
+        assertEquals(200, registerFrom127("nina", "nina-secret-1"));
+
+        assertEquals(403, admin.send("PATCH", "/api/v1/users/nina", "{\"networks\":[\"10.0.0.0/8\"]}", auditor).statusCode(),
+                "auditors only read");
+        String huge = "9".repeat(20_000);
+        for (String bad : List.of("[\"10.0.0.0/8\",\"10.0.0.0/33\"]", "[\"" + huge + "\"]", "[\"cafe\"]", "[null]")) {
+            r = admin.send("PATCH", "/api/v1/users/nina", "{\"displayName\":\"Changed\",\"enabled\":false,\"networks\":" + bad + "}",
+                    operator);
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(r.body().contains("\"field\":\"networks\""), r.body());
+            assertFalse(r.body().contains("999") || r.body().contains("cafe") || r.body().contains("/33"),
+                    "the value is not echoed: " + r.body());
+        }
+        r = admin.get("/api/v1/users/nina", auditor);
+        assertTrue(r.body().contains("\"displayName\":\"Nina\",\"enabled\":true") && r.body().contains("\"networks\":[]"),
+                "nothing changed: " + r.body());
+        assertEquals(404, admin.send("PATCH", "/api/v1/users/nobody", "{\"networks\":[\"10.0.0.0/8\"]}", operator).statusCode());
+
+        r = admin.send("PATCH", "/api/v1/users/nina", "{\"networks\":[\"10.0.0.0/8\"]}", operator);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"displayName\":\"Nina\"") && r.body().contains("\"networks\":[\"10.0.0.0/8\"]"), r.body());
+        // the edge re-reads the lists every 2 s; polled slowly to stay under the user's own REGISTER rate limit
+        EdgeIT.await("nina refused from 127.0.0.1", Duration.ofSeconds(15), 700,
+                () -> registerFrom127("nina", "nina-secret-1") == 403);
+        assertTrue(admin.get("/user.xhtml?name=nina").body().contains("value=\"10.0.0.0/8\""), "the page shows the list");
+
+        // lifted from a signed-in session: an unsafe call needs the CSRF token there
+        assertEquals(401, admin.send("PATCH", "/api/v1/users/nina", "{\"networks\":[]}").statusCode());
+        r = admin.send("PATCH", "/api/v1/users/nina", "{\"networks\":[]}", "X-CSRF-Token", csrf);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"networks\":[]"), r.body());
+        EdgeIT.await("nina registers from anywhere again", Duration.ofSeconds(15), 700,
+                () -> registerFrom127("nina", "nina-secret-1") == 200);
+
+        String audit = admin.get("/api/v1/audit?limit=1000", auditor).body();
+        String operatorId = "token:" + operatorToken.substring(4, operatorToken.indexOf('.'));
+        assertTrue(audit.contains("\"actor\":\"" + operatorId + "\",\"action\":\"user.networks\",\"target\":\"nina 10.0.0.0/8\","
+                + "\"sourceAddress\":\"127.0.0.1\",\"outcome\":\"ok\""), audit);
+        assertTrue(audit.contains("\"actor\":\"admin:admin\",\"action\":\"user.networks\",\"target\":\"nina anywhere\""), audit);
+    }
+
     // ------------------------------------------------------------------ calls
 
     /** A SIPp agent run in the background (it finishes by itself when its scenario ends). */

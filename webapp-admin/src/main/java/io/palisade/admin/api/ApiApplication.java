@@ -21,7 +21,7 @@ public final class ApiApplication extends ResourceConfig {
 
     public ApiApplication(AdminServices s) {
         ConsoleOperations ops = ConsoleOperations.of(s);
-        register(new UsersResource(s.subscribers(), ops));
+        register(new UsersResource(s.subscribers(), ops, s.userNetworks()));
         register(new RegistrationsResource(s.registrations(), ops, s.clock()));
         register(new SettingsResource(s));
         register(new CertificateResource(s, ops));
@@ -41,6 +41,7 @@ public final class ApiApplication extends ResourceConfig {
         register(new ProblemMappers.CallFilter());
         register(new ProblemMappers.Certificate());
         register(new ProblemMappers.Subscriber());
+        register(new ProblemMappers.Invalid());
         register(new ProblemMappers.Forbidden());
         register(new ProblemMappers.NotFound());
         register(new ProblemMappers.Web());

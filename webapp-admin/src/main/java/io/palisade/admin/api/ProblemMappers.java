@@ -112,6 +112,14 @@ public final class ProblemMappers {
         }
     }
 
+    /** An input the console's operations refused (a user's networks): 400 naming the field, without the value. */
+    public static final class Invalid implements ExceptionMapper<ConsoleOperations.Invalid> {
+        @Override
+        public Response toResponse(ConsoleOperations.Invalid e) {
+            return Problem.invalid(e.field(), e.getMessage());
+        }
+    }
+
     public static final class Forbidden implements ExceptionMapper<ConsoleOperations.Forbidden> {
         @Override
         public Response toResponse(ConsoleOperations.Forbidden e) {

@@ -2,6 +2,9 @@
 package io.palisade.admin.api;
 
 import io.palisade.admin.ConsoleOperations;
+import io.palisade.core.edge.UserNetworkStore;
+import io.palisade.core.net.Cidr;
+import io.palisade.core.net.NetworkList;
 import io.palisade.core.subscriber.Subscriber;
 import io.palisade.core.subscriber.SubscriberDirectory;
 import jakarta.annotation.security.RolesAllowed;
@@ -30,8 +33,12 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriBuilder;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** SIP subscribers: list and search, create, edit, set the password (HA1 only is stored), delete. */
+/**
+ * SIP subscribers: list and search, create, edit (display name, enabled, allowed networks), set the password (HA1
+ * only is stored), delete.
+ */
 @Path("users")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -41,16 +48,29 @@ public class UsersResource {
 
     private final SubscriberDirectory subscribers;
     private final ConsoleOperations operations;
+    private final UserNetworkStore networks;
 
     public UsersResource(SubscriberDirectory subscribers, ConsoleOperations operations) {
-        this.subscribers = subscribers;
-        this.operations = operations;
+        this(subscribers, operations, null);
     }
 
-    /** What the API shows of a subscriber: never the HA1 values. */
-    public record UserView(String username, String displayName, boolean enabled, Instant createdAt) {
-        static UserView of(Subscriber s) {
-            return new UserView(s.username(), s.displayName(), s.enabled(), s.createdAt());
+    /** {@code networks} may be null: a host without per-user networks shows none ({@code networks} is null). */
+    public UsersResource(SubscriberDirectory subscribers, ConsoleOperations operations, UserNetworkStore networks) {
+        this.subscribers = subscribers;
+        this.operations = operations;
+        this.networks = networks;
+    }
+
+    /**
+     * What the API shows of a subscriber: never the HA1 values. {@code networks} are the networks the user may
+     * register and call from ({@code []}: anywhere; null when the host keeps no such lists).
+     */
+    public record UserView(String username, String displayName, boolean enabled, Instant createdAt,
+            List<String> networks) {
+        static UserView of(Subscriber s, Map<String, NetworkList> lists) {
+            List<String> n = lists == null ? null
+                    : lists.getOrDefault(s.username(), NetworkList.none()).networks().stream().map(Cidr::toString).toList();
+            return new UserView(s.username(), s.displayName(), s.enabled(), s.createdAt(), n);
         }
     }
 
@@ -67,7 +87,13 @@ public class UsersResource {
         }
     }
 
-    public record UserChange(@Size(max = 128, message = "at most 128 characters") String displayName, Boolean enabled) {
+    /** What to change; an absent member stays as it is. {@code networks: []} lets the user in from anywhere. */
+    public record UserChange(@Size(max = 128, message = "at most 128 characters") String displayName, Boolean enabled,
+            @Size(max = ConsoleOperations.MAX_NETWORKS, message = "at most " + ConsoleOperations.MAX_NETWORKS
+                    + " networks") List<String> networks) {
+        public UserChange(String displayName, Boolean enabled) {
+            this(displayName, enabled, null);
+        }
     }
 
     public record PasswordChange(@NotNull @Size(min = 8, max = 128, message = "use 8 to 128 characters") String password) {
@@ -83,7 +109,8 @@ public class UsersResource {
             @QueryParam("offset") @DefaultValue("0") @Min(value = 0, message = "must not be negative") int offset,
             @QueryParam("limit") @DefaultValue("50") @Min(value = 1, message = "at least 1")
             @Max(value = 500, message = "at most 500") int limit) {
-        return new UserPage(subscribers.search(q, offset, limit).stream().map(UserView::of).toList(),
+        Map<String, NetworkList> lists = networks == null ? null : networks.all();
+        return new UserPage(subscribers.search(q, offset, limit).stream().map(s -> UserView.of(s, lists)).toList(),
                 subscribers.countMatching(q), offset, limit);
     }
 
@@ -91,7 +118,8 @@ public class UsersResource {
     @Path("{username}")
     @RolesAllowed("auditor")
     public UserView get(@PathParam("username") String username) {
-        return subscribers.find(username).map(UserView::of).orElseThrow(NotFoundException::new);
+        Subscriber s = subscribers.find(username).orElseThrow(NotFoundException::new);
+        return UserView.of(s, networks == null ? null : Map.of(username, networks.of(username)));
     }
 
     @POST
@@ -107,11 +135,16 @@ public class UsersResource {
     @RolesAllowed("operator")
     public UserView update(@PathParam("username") String username,
             @Valid @NotNull(message = "a JSON body is required") UserChange body, @Context SecurityContext sc) {
+        // every input is read before anything changes: a bad network leaves the name and the flag as they were
+        NetworkList nets = body.networks() == null ? null : ConsoleOperations.parseNetworks(body.networks());
         if (body.displayName() != null) {
             operations.setDisplayName(ApiAuthFilter.actor(sc), username, body.displayName());
         }
         if (body.enabled() != null) {
             operations.setEnabled(ApiAuthFilter.actor(sc), username, body.enabled());
+        }
+        if (nets != null) {
+            operations.setNetworks(ApiAuthFilter.actor(sc), username, nets);
         }
         return get(username);
     }

@@ -2,13 +2,19 @@
 package io.palisade.admin.web;
 
 import io.palisade.admin.ConsoleOperations;
+import io.palisade.core.edge.UserNetworkStore;
+import io.palisade.core.net.Cidr;
+import io.palisade.core.net.NetworkList;
 import io.palisade.core.subscriber.Subscriber;
 import io.palisade.core.subscriber.SubscriberException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
 import java.util.Optional;
 
-/** One user's page: display name and enabled flag, a new SIP password (stored as HA1 only), delete. */
+/**
+ * One user's page: display name, enabled flag and allowed networks, a new SIP password (stored as HA1 only),
+ * delete.
+ */
 @Named
 @RequestScoped
 public class UserBean {
@@ -17,6 +23,7 @@ public class UserBean {
     private String displayName;
     private boolean enabled;
     private String password;
+    private String networks;
 
     public String getName() {
         return name;
@@ -38,7 +45,23 @@ public class UserBean {
         if (!jakarta.faces.context.FacesContext.getCurrentInstance().isPostback()) {
             displayName = user.displayName();
             enabled = user.enabled();
+            UserNetworkStore store = Faces.services().userNetworks();
+            networks = store == null ? null : String.join(", ",
+                    store.of(name).networks().stream().map(Cidr::toString).toList());
         }
+    }
+
+    /** False when the host keeps no per-user networks: the field is not shown. */
+    public boolean isNetworksAvailable() {
+        return Faces.services().userNetworks() != null;
+    }
+
+    public String getNetworks() {
+        return networks;
+    }
+
+    public void setNetworks(String networks) {
+        this.networks = networks;
     }
 
     public Subscriber getUser() {
@@ -70,10 +93,26 @@ public class UserBean {
     }
 
     public void save() {
+        UserNetworkStore store = Faces.services().userNetworks();
+        NetworkList nets = null;
+        if (store != null) {
+            try { // read before anything is saved: a bad network leaves the whole form unsaved
+                nets = ConsoleOperations.parseNetworks(ConsoleOperations.splitNetworks(networks));
+            } catch (ConsoleOperations.Invalid e) {
+                Faces.error("edit:networks", e.getMessage());
+                return;
+            }
+        }
+        // no audit entry when the list is the same (in any order: the store keeps no order)
+        NetworkList changed = nets == null || java.util.Set.copyOf(nets.networks())
+                .equals(java.util.Set.copyOf(store.of(name).networks())) ? null : nets;
         run(() -> {
             ConsoleOperations ops = ops();
             ops.setDisplayName(Faces.actor(), name, displayName);
             ops.setEnabled(Faces.actor(), name, enabled);
+            if (changed != null) {
+                ops.setNetworks(Faces.actor(), name, changed);
+            }
         }, "User " + name + " saved.", "/user.xhtml?name=" + name);
     }
 

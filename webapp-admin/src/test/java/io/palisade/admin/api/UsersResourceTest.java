@@ -20,6 +20,7 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class UsersResourceTest {
     @BeforeEach
     void open() {
         t = new TestServices(dir);
-        users = new UsersResource(t.subscribers, t.operations);
+        users = new UsersResource(t.subscribers, t.operations, t.networks);
     }
 
     @AfterEach
@@ -72,7 +73,7 @@ class UsersResourceTest {
     void theUserViewHasNoSecretFields() {
         Set<String> names = Arrays.stream(UsersResource.UserView.class.getRecordComponents()).map(RecordComponent::getName)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("username", "displayName", "enabled", "createdAt"), names);
+        assertEquals(Set.of("username", "displayName", "enabled", "createdAt", "networks"), names);
         assertFalse(new UsersResource.NewUser("u", "pw-visible?", null).toString().contains("pw-visible"));
     }
 
@@ -117,6 +118,53 @@ class UsersResourceTest {
         assertTrue(t.subscribers.find("carol").isPresent());
         assertTrue(t.subscribers.find("dave").isEmpty());
         assertEquals("denied", t.audit.list(0, 1).get(0).outcome());
+    }
+
+    @Test
+    void allowedNetworksAreShownSetAndLiftedAndAudited() {
+        users.create(new UsersResource.NewUser("erin", "erin-pass-1", "Erin"), as(TestServices.ADMIN));
+        assertEquals(List.of(), users.get("erin").networks(), "no list: from anywhere");
+
+        UsersResource.UserView v = users.update("erin",
+                new UsersResource.UserChange(null, null, List.of("10.9.8.7/8", " 2001:db8::1/32 ", "10.0.0.0/8")),
+                as(TestServices.OPERATOR));
+        assertEquals(List.of("10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32"), v.networks(), "masked, duplicates dropped");
+        assertEquals("Erin", v.displayName(), "absent members are unchanged");
+        assertEquals(v.networks(), users.list("erin", 0, 10).items().get(0).networks());
+        assertTrue(t.networks.of("erin").contains("10.1.2.3"));
+
+        assertEquals(List.of(), users.update("erin", new UsersResource.UserChange(null, null, List.of()),
+                as(TestServices.OPERATOR)).networks(), "[] lifts the restriction");
+        assertTrue(t.networks.of("erin").isEmpty());
+
+        var actions = t.audit.list(0, 5).stream().map(e -> e.actor() + " " + e.action() + " " + e.target()).toList();
+        assertTrue(actions.contains("token:op user.networks erin anywhere"), actions.toString());
+        assertTrue(actions.contains("token:op user.networks erin 10.0.0.0/8, 2001:db8:0:0:0:0:0:0/32"), actions.toString());
+    }
+
+    @Test
+    void aBadNetworkIsNamedAndChangesNothing() {
+        users.create(new UsersResource.NewUser("fred", "fred-pass-1", "Fred"), as(TestServices.ADMIN));
+        users.update("fred", new UsersResource.UserChange(null, null, List.of("192.0.2.0/24")), as(TestServices.OPERATOR));
+        String huge = "1".repeat(100_000);
+        for (List<String> bad : List.of(List.of("10.0.0.0/8", "10.0.0.0/33"), List.of("cafe"), List.of(huge),
+                Arrays.asList("10.0.0.0/8", null), List.of(""))) {
+            ConsoleOperations.Invalid e = assertThrows(ConsoleOperations.Invalid.class, () -> users.update("fred",
+                    new UsersResource.UserChange("Changed", false, bad), as(TestServices.OPERATOR)));
+            assertEquals("networks", e.field());
+            assertFalse(e.getMessage().contains("111") || e.getMessage().contains("cafe"), "the value is not echoed");
+        }
+        var after = users.get("fred");
+        assertEquals("Fred", after.displayName());
+        assertTrue(after.enabled());
+        assertEquals(List.of("192.0.2.0/24"), after.networks());
+        assertThrows(ConsoleOperations.NotFound.class, () -> users.update("nobody",
+                new UsersResource.UserChange(null, null, List.of("10.0.0.0/8")), as(TestServices.OPERATOR)));
+        assertThrows(ConsoleOperations.Forbidden.class, () -> users.update("fred",
+                new UsersResource.UserChange(null, null, List.of()), as(TestServices.AUDITOR)));
+        assertEquals(List.of("192.0.2.0/24"), users.get("fred").networks());
+        assertEquals("token:aud user.networks fred denied", t.audit.list(0, 1).stream()
+                .map(e -> e.actor() + " " + e.action() + " " + e.target() + " " + e.outcome()).findFirst().orElseThrow());
     }
 
     @Test

@@ -60,7 +60,8 @@ public final class TestAdminServicesProvider implements AdminServicesProvider {
                     records,
                     new io.palisade.core.edge.EdgeSettingsService(config,
                             new io.palisade.core.config.JdbcSettingStore(db.dataSource()), e -> { }, admin.audit()),
-                    new io.palisade.core.tls.CertificateService(tls, config.tls(), dir, clock, admin.audit()));
+                    new io.palisade.core.tls.CertificateService(tls, config.tls(), dir, clock, admin.audit()),
+                    new io.palisade.core.edge.JdbcUserNetworkStore(db.dataSource()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
