@@ -39,6 +39,7 @@ public class RegistrarSipServlet extends SipServlet {
     @Override
     protected void doRegister(SipServletRequest req) throws ServletException, IOException {
         PalisadeSipServices services = PalisadeSipServices.get();
+        javax.sip.ServerTransaction tx = ContainerMessages.serverTransaction(req);
         try {
             handleRegister(req, services);
         } catch (ServletParseException e) {
@@ -46,7 +47,7 @@ public class RegistrarSipServlet extends SipServlet {
         } catch (IOException | RuntimeException e) {
             cannotAnswer(req, e);
         } finally {
-            SipSessions.release(req);
+            SipSessions.release(req, tx);
         }
     }
 
@@ -202,6 +203,7 @@ public class RegistrarSipServlet extends SipServlet {
 
     @Override
     protected void doOptions(SipServletRequest req) throws ServletException, IOException {
+        javax.sip.ServerTransaction tx = ContainerMessages.serverTransaction(req);
         try {
             PalisadeSipServices services = PalisadeSipServices.get();
             String source = req.getRemoteAddr();
@@ -215,7 +217,7 @@ public class RegistrarSipServlet extends SipServlet {
         } catch (IOException | RuntimeException e) {
             cannotAnswer(req, e);
         } finally {
-            SipSessions.release(req);
+            SipSessions.release(req, tx);
         }
     }
 }
