@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 /** The composition root of the embedded server: builds the core services, the TLS identity and the container. */
 public final class PalisadeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PalisadeServer.class);
+    /** How long a change made by the CLI (disable, remove, passwd) may take to reach a running server (README). */
+    static final java.time.Duration SUBSCRIBER_CACHE_TTL = java.time.Duration.ofSeconds(5);
 
     private final PalisadeConfig config;
     private Database database;
@@ -76,7 +78,11 @@ public final class PalisadeServer implements AutoCloseable {
         database = openDatabase(config);
         Clock clock = Clock.systemUTC();
         io.palisade.core.subscriber.RealmBinding.check(database.dataSource(), domains.realm());
-        SubscriberDirectory subscribers = new JdbcSubscriberDirectory(database.dataSource(), domains.realm());
+        // Each registration reads its subscriber twice (the name on the first REGISTER, the HA1 on the second): read it
+        // once. The CLI writes the database from another process: its changes reach this server within the TTL.
+        SubscriberDirectory subscribers = new io.palisade.core.subscriber.CachingSubscriberDirectory(
+                new JdbcSubscriberDirectory(database.dataSource(), domains.realm()), SUBSCRIBER_CACHE_TTL, 100_000,
+                System::nanoTime);
         JdbcRegistrationStore registrations = new JdbcRegistrationStore(database.dataSource());
         RegistrarService registrar = new RegistrarService(
                 new RegistrarConfig(config.minExpires(), config.maxExpires(), config.defaultExpires(), config.maxContacts()),
