@@ -41,11 +41,23 @@ final class ContainerMessages {
         }
     }
 
+    private static volatile javax.sip.header.HeaderFactory headers;
+
+    /** SipFactory.getInstance() is synchronized: one lookup, not one per challenge. */
+    private static javax.sip.header.HeaderFactory headerFactory() throws javax.sip.PeerUnavailableException {
+        javax.sip.header.HeaderFactory h = headers;
+        if (h == null) {
+            h = SipFactory.getInstance().createHeaderFactory();
+            headers = h;
+        }
+        return h;
+    }
+
     static void addHeaders(SipServletMessage message, String name, List<String> values)
             throws ParseException, javax.sip.PeerUnavailableException {
         if (message instanceof SipServletMessageImpl impl) {
             Message m = impl.getMessage();
-            var factory = SipFactory.getInstance().createHeaderFactory();
+            var factory = headerFactory();
             for (String v : values) {
                 Header h = factory.createHeader(name, v);
                 m.addHeader(h);
