@@ -43,6 +43,8 @@ public final class PalisadeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PalisadeServer.class);
     /** How long a change made by the CLI (disable, remove, passwd) may take to reach a running server (README). */
     static final java.time.Duration SUBSCRIBER_CACHE_TTL = java.time.Duration.ofSeconds(5);
+    /** SO_RCVBUF asked for the plain UDP listener (bytes). */
+    static final int UDP_RECEIVE_BUFFER = 2 * 1024 * 1024;
 
     private final PalisadeConfig config;
     private Database database;
@@ -223,6 +225,11 @@ public final class PalisadeServer implements AutoCloseable {
         // was mostly the container's per-request state, which the servlets now detach once they have answered
         // (ContainerMessages.releaseTransactionState).
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "None");
+        // JAIN-SIP sets the UDP socket's receive buffer to 64 KiB (the kernel default is larger): a few dozen
+        // datagrams, which one collection pause of the single receiving thread overflows; every datagram lost there
+        // costs the client a 500 ms retransmission. 2 MiB holds a pause's worth at thousands of requests a second
+        // (Linux caps it at net.core.rmem_max; README).
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(UDP_RECEIVE_BUFFER));
         p.setProperty("javax.net.ssl.keyStore", tls.keystore().toString());
         p.setProperty("javax.net.ssl.keyStorePassword", new String(tls.keystorePassword()));
         p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
