@@ -7,6 +7,7 @@ import javax.sip.SipFactory;
 import javax.sip.header.Header;
 import javax.sip.message.Message;
 import org.mobicents.servlet.sip.message.SipServletMessageImpl;
+import org.mobicents.servlet.sip.message.TransactionApplicationData;
 
 /**
  * The one place that reaches below JSR 289 into the container. Restcomm's {@code addHeader} replaces, rather than
@@ -17,11 +18,46 @@ final class ContainerMessages {
     private ContainerMessages() {
     }
 
+    /** The server transaction of {@code request}, taken before answering (the container forgets it then). */
+    static javax.sip.ServerTransaction serverTransaction(javax.servlet.sip.SipServletRequest request) {
+        return request instanceof SipServletMessageImpl impl && impl.getTransaction() instanceof javax.sip.ServerTransaction tx
+                ? tx : null;
+    }
+
+    /**
+     * After the final answer to a request that leaves nothing behind (REGISTER, OPTIONS; its application session
+     * already invalidated): detaches the container's per-request state (request and response wrappers, sessions)
+     * from the server transaction. Over UDP the transaction itself must stay for Timer J (RFC 3261 section 17.2.2,
+     * 32 s) to answer retransmissions, which the SIP stack does from its own copy of the last response; the
+     * container's state would otherwise stay reachable for those 32 s, about 16 KB per request, and under load that
+     * is most of the heap and most of the collector's work. With no state attached, the container has nothing to
+     * clean up when the transaction ends.
+     */
+    static void releaseTransactionState(javax.sip.ServerTransaction tx) {
+        if (tx != null && tx.getApplicationData() instanceof TransactionApplicationData
+                && (tx.getState() == javax.sip.TransactionState.COMPLETED
+                    || tx.getState() == javax.sip.TransactionState.TERMINATED)) {
+            tx.setApplicationData(null);
+        }
+    }
+
+    private static volatile javax.sip.header.HeaderFactory headers;
+
+    /** SipFactory.getInstance() is synchronized: one lookup, not one per challenge. */
+    private static javax.sip.header.HeaderFactory headerFactory() throws javax.sip.PeerUnavailableException {
+        javax.sip.header.HeaderFactory h = headers;
+        if (h == null) {
+            h = SipFactory.getInstance().createHeaderFactory();
+            headers = h;
+        }
+        return h;
+    }
+
     static void addHeaders(SipServletMessage message, String name, List<String> values)
             throws ParseException, javax.sip.PeerUnavailableException {
         if (message instanceof SipServletMessageImpl impl) {
             Message m = impl.getMessage();
-            var factory = SipFactory.getInstance().createHeaderFactory();
+            var factory = headerFactory();
             for (String v : values) {
                 Header h = factory.createHeader(name, v);
                 m.addHeader(h);

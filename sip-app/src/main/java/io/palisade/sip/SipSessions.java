@@ -12,7 +12,8 @@ final class SipSessions {
     private SipSessions() {
     }
 
-    static void release(SipServletRequest req) {
+    /** @param tx the request's server transaction, taken before answering ({@link ContainerMessages#serverTransaction}) */
+    static void release(SipServletRequest req, javax.sip.ServerTransaction tx) {
         SipApplicationSession app = req.getApplicationSession(false);
         if (app != null && app.isValid()) {
             try {
@@ -21,5 +22,6 @@ final class SipSessions {
                 // already being invalidated by the container
             }
         }
+        ContainerMessages.releaseTransactionState(tx);
     }
 }
