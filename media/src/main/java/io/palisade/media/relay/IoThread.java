@@ -253,6 +253,7 @@ final class IoThread extends Thread {
         in.bytesIn += len;
         in.session.lastActivityNanos = System.nanoTime();
         if (rtcp) {
+            in.rtcpIn++;
             readReports(in, packet.getBuffer(), packet.getOffset(), packet.getLength());
         }
         InetSocketAddress dest;
@@ -295,29 +296,12 @@ final class IoThread extends Thread {
 
     /** RFC 3550 6.4: the last report block in an SR or RR tells this leg's loss and jitter. */
     private static void readReports(RelayLeg leg, byte[] b, int off, int len) {
-        int end = off + len;
-        int p = off;
-        while (p + 8 <= end) {
-            if ((b[p] & 0xC0) != 0x80) {
-                return;
-            }
-            int count = b[p] & 0x1f;
-            int pt = b[p + 1] & 0xff;
-            int words = (b[p + 2] & 0xff) << 8 | b[p + 3] & 0xff;
-            int next = p + 4 * (words + 1);
-            if (next > end) {
-                return;
-            }
-            int blocks = pt == 200 ? p + 28 : pt == 201 ? p + 8 : -1;
-            if (blocks > 0 && count > 0 && blocks + 24 * count <= next) {
-                int r = blocks + 24 * (count - 1);
-                leg.fractionLost = b[r + 4] & 0xff;
-                int cum = (b[r + 5] & 0xff) << 16 | (b[r + 6] & 0xff) << 8 | b[r + 7] & 0xff;
-                leg.cumulativeLost = (cum << 8) >> 8; // 24-bit signed
-                leg.jitter = ((long) (b[r + 12] & 0xff) << 24 | (b[r + 13] & 0xff) << 16 | (b[r + 14] & 0xff) << 8
-                        | b[r + 15] & 0xff);
-            }
-            p = next;
+        int r = RtcpReports.lastBlock(b, off, len);
+        if (r >= 0) {
+            leg.fractionLost = RtcpReports.fractionLost(b, r);
+            leg.cumulativeLost = RtcpReports.cumulativeLost(b, r);
+            leg.jitter = RtcpReports.jitter(b, r);
+            leg.reports++;
         }
     }
 }
