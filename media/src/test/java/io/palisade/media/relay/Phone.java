@@ -48,7 +48,12 @@ final class Phone implements AutoCloseable {
 
     /** Our a=crypto line for an offer or answer (fresh key). */
     String cryptoLine(SrtpSuite suite) {
-        myKey = SdesKeys.fresh(1, suite, SessionParams.NONE);
+        return cryptoLine(suite, SessionParams.NONE);
+    }
+
+    /** Our a=crypto line with session parameters (e.g. UNENCRYPTED_SRTP). */
+    String cryptoLine(SrtpSuite suite, SessionParams params) {
+        myKey = SdesKeys.fresh(1, suite, params);
         if (tx != null) {
             tx.close();
         }

@@ -13,6 +13,7 @@ import io.palisade.media.sdes.SdesConfig;
 import io.palisade.media.sdes.SdesLimits;
 import io.palisade.media.sdes.SdesOffer;
 import io.palisade.media.sdes.SdesOutcome;
+import io.palisade.media.sdes.SessionParams;
 import io.palisade.media.sdes.SrtpSuite;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -192,6 +193,53 @@ class RelayEngineTest {
     }
 
     @Test
+    void unencryptedSrtpLegIsAuthenticatedInClearAndTheOtherLegStaysEncrypted() throws IOException {
+        SessionParams clear = new SessionParams(true, true, false, -1, -1, false, false);
+        RelaySession s = engine.openSession(SdesConfig.DEFAULT.withUnencryptedSrtp(true), SdesConfig.DEFAULT);
+        var ans = assertInstanceOf(SdesOutcome.Secure.class,
+                s.a().answerOffer(a.media(a.cryptoLine(SrtpSuite.AES_CM_128_HMAC_SHA1_80, clear))));
+        assertTrue(ans.local().params().unencryptedSrtp() && ans.local().params().unencryptedSrtcp());
+        a.relayKey(ans.local().toSdpValue());
+        SdesOffer offer = s.b().createOffer();
+        assertTrue(offer.lines().stream().noneMatch(l -> l.contains("UNENCRYPTED")), "B's leg is offered encryption");
+        b.relayKey(offer.lines().get(0));
+        s.b().acceptAnswer(offer, b.media(b.cryptoLine(SrtpSuite.AES_CM_128_HMAC_SHA1_80)));
+
+        byte[] plain = Phone.rtp(0, a.ssrc, 160, 0x11);
+        byte[] wire = a.send(0x11, s.a().localRtp());
+        assertArrayEquals(plain, java.util.Arrays.copyOf(wire, plain.length), "A sends its payload in clear");
+        assertArrayEquals(plain, b.receive(), "B receives it encrypted with B's key and decrypts it");
+        // B -> A: the relay authenticates toward A but leaves the payload clear
+        b.send(0x22, s.b().localRtp());
+        byte[] buf = new byte[2048];
+        java.net.DatagramPacket dp = new java.net.DatagramPacket(buf, buf.length);
+        a.socket.receive(dp);
+        byte[] toA = java.util.Arrays.copyOf(buf, dp.getLength());
+        byte[] plainB = Phone.rtp(0, b.ssrc, 160, 0x22);
+        assertEquals(plainB.length + 10, toA.length);
+        assertArrayEquals(plainB, java.util.Arrays.copyOf(toA, plainB.length));
+        io.palisade.media.srtp.PacketBuffer pb = new io.palisade.media.srtp.PacketBuffer(512).load(toA, 0, toA.length);
+        assertEquals(io.palisade.media.srtp.SrtpStatus.OK, a.rx.unprotectRtp(pb), "tagged with the relay's key for A");
+        // a clear packet changed on the way is still refused
+        byte[] tampered = a.nextPacket(0x33);
+        tampered[40] ^= 1;
+        a.sendRaw(tampered, s.a().localRtp());
+        assertTrue(b.silentFor(200));
+        assertEquals(1, awaitStats(s.a(), x -> x.authFailures() == 1).authFailures());
+        // SRTCP both ways: clear with E=0 on A's leg, encrypted on B's
+        byte[] rr = Phone.receiverReport(a.ssrc, new long[] {b.ssrc, 1, 2, 3});
+        byte[] rrWire = a.protectRtcp(rr);
+        assertEquals(0, rrWire[rr.length] & 0x80, "E flag 0");
+        a.sendRtcpRaw(rrWire, s.a().localRtp());
+        assertArrayEquals(rr, b.receiveRtcp());
+        byte[] sr = Phone.senderReportWithSdes(b.ssrc, new long[] {a.ssrc, 4, 5, 6});
+        b.sendRtcpRaw(b.protectRtcp(sr), s.b().localRtp());
+        assertArrayEquals(sr, a.receiveRtcp());
+        assertEquals(3, s.a().stats().jitter(), "A's clear SRTCP report was read");
+        assertEquals(6, s.b().stats().jitter());
+    }
+
+    @Test
     void gcmSuitesRelayToo() throws IOException {
         RelaySession s = secureCall(SrtpSuite.AEAD_AES_256_GCM);
         a.send(1, s.a().localRtp());
@@ -353,9 +401,18 @@ class RelayEngineTest {
         });
         assertTrue(full.getMessage().contains("exhausted"));
         assertEquals(all.size() * 2, engine.portPairsInUse());
+        List<Integer> held = new java.util.ArrayList<>();
+        for (RelaySession x : all) {
+            for (RelayLeg leg : List.of(x.a(), x.b())) {
+                held.add(leg.localRtp().getPort());
+                held.add(leg.localRtcp().getPort());
+            }
+        }
         engine.close();
         assertEquals(0, engine.portPairsInUse());
-        for (int p = PORT_MIN; p <= PORT_MAX; p++) {
+        // every port the relay held is free again (not the whole range: on a shared machine another
+        // process may hold a port in it, which the relay skips)
+        for (int p : held) {
             new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p)).close();
         }
     }
