@@ -46,6 +46,11 @@ public final class SrtpStream implements AutoCloseable {
     private byte[] masterSalt;
     private byte[] clearScratch;
     private final Map<Integer, SrtpCryptoContext> rtp = new HashMap<>();
+    /** RTP with an AES-CM suite runs on our own context (see AesCmRtpContext); SRTCP, GCM and clear modes on jitsi. */
+    private final boolean ownRtp;
+    private final Map<Integer, AesCmRtpContext> own = new HashMap<>();
+    private int lastOwnSsrc;
+    private AesCmRtpContext lastOwn;
     private final Map<Integer, SrtcpCryptoContext> rtcp = new HashMap<>();
     private int lastRtpSsrc;
     private SrtpCryptoContext lastRtp;
@@ -66,6 +71,7 @@ public final class SrtpStream implements AutoCloseable {
         this.suite = suite;
         this.clearSrtp = params.unencryptedSrtp();
         this.clearSrtcp = params.unencryptedSrtcp();
+        this.ownRtp = !suite.aead() && !clearSrtp;
         // Always the encrypting policy: jitsi derives keys only for it (see UnencryptedSrtpSender). A
         // receiver needs nothing else: SRTCP's E flag says whether to decrypt, and clear SRTP
         // payload is restored after jitsi's (needless) decryption.
@@ -75,7 +81,7 @@ public final class SrtpStream implements AutoCloseable {
         byte[] s = key.salt();
         try {
             factory = new SrtpContextFactory(sender, k, s, srtpPolicy, srtcpPolicy, JITSI_LOG);
-            if (sender && (clearSrtp || clearSrtcp)) {
+            if (ownRtp || sender && (clearSrtp || clearSrtcp)) {
                 // our own contexts are built per SSRC from the master key: keep a copy, zeroed on close
                 masterKey = k.clone();
                 masterSalt = s.clone();
@@ -133,6 +139,13 @@ public final class SrtpStream implements AutoCloseable {
             return SrtpStatus.KEY_EXPIRED;
         }
         try {
+            if (ownRtp) {
+                SrtpStatus st = ownContext(ssrcRtp(p), true).protect(p);
+                if (st == SrtpStatus.OK) {
+                    insertMki(p, suite.srtpTagLength());
+                }
+                return st;
+            }
             SrtpCryptoContext c = rtpContext(ssrcRtp(p), true);
             SrtpStatus st = clearSrtp ? ((UnencryptedSrtpSender) c).protect(p) : map(c.transformPacket(p));
             if (st == SrtpStatus.OK) {
@@ -158,6 +171,25 @@ public final class SrtpStream implements AutoCloseable {
         }
         int ssrc = ssrcRtp(p);
         try {
+            if (ownRtp) {
+                AesCmRtpContext c = ownContext(ssrc, false);
+                boolean fresh = c == null;
+                if (fresh) {
+                    c = new AesCmRtpContext(false, suite, masterKey, masterSalt);
+                }
+                SrtpStatus st = c.unprotect(p);
+                if (st == SrtpStatus.OK) {
+                    rtpCount++;
+                    if (fresh) {
+                        keepOwn(ssrc, c);
+                    }
+                    lastOwnSsrc = ssrc;
+                    lastOwn = c;
+                } else if (fresh) {
+                    c.close();
+                }
+                return st;
+            }
             SrtpCryptoContext c = rtpContext(ssrc, false);
             boolean fresh = c == null;
             if (fresh) {
@@ -255,9 +287,40 @@ public final class SrtpStream implements AutoCloseable {
             }
             rtp.clear();
             rtcp.clear();
+            own.values().forEach(AesCmRtpContext::close);
+            own.clear();
+            lastOwn = null;
             lastRtp = null;
             lastRtcp = null;
         }
+    }
+
+    private AesCmRtpContext ownContext(int ssrc, boolean create) throws GeneralSecurityException {
+        if (lastOwn != null && lastOwnSsrc == ssrc) {
+            return lastOwn;
+        }
+        AesCmRtpContext c = own.get(ssrc);
+        if (c == null && create) {
+            c = new AesCmRtpContext(true, suite, masterKey, masterSalt);
+            keepOwn(ssrc, c);
+        }
+        if (c != null) {
+            lastOwnSsrc = ssrc;
+            lastOwn = c;
+        }
+        return c;
+    }
+
+    private void keepOwn(int ssrc, AesCmRtpContext c) {
+        if (own.size() >= MAX_SSRCS) {
+            Integer oldest = own.keySet().iterator().next();
+            AesCmRtpContext gone = own.remove(oldest);
+            if (gone == lastOwn) {
+                lastOwn = null;
+            }
+            gone.close();
+        }
+        own.put(ssrc, c);
     }
 
     private SrtpCryptoContext rtpContext(int ssrc, boolean create) throws GeneralSecurityException {
