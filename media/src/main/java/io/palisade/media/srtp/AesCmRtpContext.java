@@ -18,7 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
  * blocks, RFC 3711 4.1.1) and the HMAC key once (RFC 3711 4.2.1). Index estimation, replay window
  * and the order of checks follow jitsi-srtp's {@code SrtpCryptoContext} exactly (a differential
  * test compares the two packet by packet): estimate the index (appendix A), check replay, check
- * the tag, decrypt, then update the window and the ROC. Not thread-safe; one I/O thread owns it.
+ * the tag, decrypt, then update the window and the ROC. With key_derivation_rate 0 the session keys
+ * do not depend on the SSRC, so one context serves every SSRC of a master key and each SSRC only
+ * costs an {@link Ssrc} (ROC and replay window): a flood of made-up SSRCs derives nothing.
+ * Not thread-safe; one I/O thread owns it.
  */
 final class AesCmRtpContext {
     private static final int LABEL_RTP_ENCRYPTION = 0x00;
@@ -40,11 +43,14 @@ final class AesCmRtpContext {
     private final byte[] tag = new byte[20];
     private final int keyLength;
 
-    private int roc;
-    private int highestSeq;
-    private boolean seqSet;
-    private long window;
-    private int guessedRoc;
+    /** Per-SSRC state: rollover counter, highest sequence number, replay window (RFC 3711 3.3.1, 3.3.2). */
+    static final class Ssrc {
+        private int roc;
+        private int highestSeq;
+        private boolean seqSet;
+        private long window;
+        private int guessedRoc;
+    }
 
     AesCmRtpContext(boolean sender, SrtpSuite suite, byte[] masterKey, byte[] masterSalt) throws GeneralSecurityException {
         if (suite.aead()) {
@@ -84,7 +90,7 @@ final class AesCmRtpContext {
     }
 
     /** Encrypts the payload and appends the tag (the buffer grows by the tag length). */
-    SrtpStatus protect(PacketBuffer p) throws GeneralSecurityException {
+    SrtpStatus protect(PacketBuffer p, Ssrc x) throws GeneralSecurityException {
         byte[] b = p.getBuffer();
         int off = p.getOffset();
         int len = p.getLength();
@@ -93,23 +99,23 @@ final class AesCmRtpContext {
             return SrtpStatus.INVALID;
         }
         int seq = (b[off + 2] & 0xff) << 8 | b[off + 3] & 0xff;
-        if (!seqSet) {
-            seqSet = true;
-            highestSeq = seq;
+        if (!x.seqSet) {
+            x.seqSet = true;
+            x.highestSeq = seq;
         }
-        long index = guessIndex(seq);
+        long index = guessIndex(x, seq);
         crypt(b, off, header, len, index);
         p.grow(tagLength);
         b = p.getBuffer();
-        computeTag(b, off, len, guessedRoc);
+        computeTag(b, off, len, x.guessedRoc);
         System.arraycopy(tag, 0, b, off + len, tagLength);
         p.setLength(len + tagLength);
-        update(seq, index);
+        update(x, seq, index);
         return SrtpStatus.OK;
     }
 
     /** Checks replay and tag, then decrypts in place and removes the tag; anything but OK: drop. */
-    SrtpStatus unprotect(PacketBuffer p) throws GeneralSecurityException {
+    SrtpStatus unprotect(PacketBuffer p, Ssrc x) throws GeneralSecurityException {
         byte[] b = p.getBuffer();
         int off = p.getOffset();
         int len = p.getLength() - tagLength;
@@ -118,15 +124,15 @@ final class AesCmRtpContext {
             return SrtpStatus.INVALID;
         }
         int seq = (b[off + 2] & 0xff) << 8 | b[off + 3] & 0xff;
-        boolean first = !seqSet;
+        boolean first = !x.seqSet;
         if (first) {
-            seqSet = true;
-            highestSeq = seq;
+            x.seqSet = true;
+            x.highestSeq = seq;
         }
-        long index = guessIndex(seq);
-        SrtpStatus st = checkReplay(index);
+        long index = guessIndex(x, seq);
+        SrtpStatus st = checkReplay(x, index);
         if (st == SrtpStatus.OK) {
-            computeTag(b, off, len, guessedRoc);
+            computeTag(b, off, len, x.guessedRoc);
             int diff = 0;
             for (int i = 0; i < tagLength; i++) {
                 diff |= tag[i] ^ b[off + len + i];
@@ -137,13 +143,13 @@ final class AesCmRtpContext {
         }
         if (st != SrtpStatus.OK) {
             if (first) {
-                seqSet = false;
+                x.seqSet = false;
             }
             return st;
         }
         crypt(b, off, header, len, index);
         p.setLength(len);
-        update(seq, index);
+        update(x, seq, index);
         return SrtpStatus.OK;
     }
 
@@ -227,43 +233,43 @@ final class AesCmRtpContext {
     }
 
     /** RFC 3711 appendix A, as jitsi-srtp does it. */
-    private long guessIndex(int seq) {
-        if (highestSeq < 32_768) {
-            guessedRoc = seq - highestSeq > 32_768 ? roc - 1 : roc;
+    private static long guessIndex(Ssrc x, int seq) {
+        if (x.highestSeq < 32_768) {
+            x.guessedRoc = seq - x.highestSeq > 32_768 ? x.roc - 1 : x.roc;
         } else {
-            guessedRoc = highestSeq - 32_768 > seq ? roc + 1 : roc;
+            x.guessedRoc = x.highestSeq - 32_768 > seq ? x.roc + 1 : x.roc;
         }
-        return (long) guessedRoc << 16 | seq;
+        return (long) x.guessedRoc << 16 | seq;
     }
 
     /** RFC 3711 3.3.2 with a 64-packet window. */
-    private SrtpStatus checkReplay(long index) {
-        long delta = index - ((long) roc << 16 | highestSeq);
+    private static SrtpStatus checkReplay(Ssrc x, long index) {
+        long delta = index - ((long) x.roc << 16 | x.highestSeq);
         if (delta > 0) {
             return SrtpStatus.OK;
         }
         if (-delta >= REPLAY_WINDOW) {
             return SrtpStatus.REPLAY;
         }
-        return (window >>> (int) -delta & 1) != 0 ? SrtpStatus.REPLAY : SrtpStatus.OK;
+        return (x.window >>> (int) -delta & 1) != 0 ? SrtpStatus.REPLAY : SrtpStatus.OK;
     }
 
-    private void update(int seq, long index) {
-        long delta = index - ((long) roc << 16 | highestSeq);
+    private static void update(Ssrc x, int seq, long index) {
+        long delta = index - ((long) x.roc << 16 | x.highestSeq);
         if (delta >= REPLAY_WINDOW) {
-            window = 1;
+            x.window = 1;
         } else if (delta > 0) {
-            window = window << (int) delta | 1;
+            x.window = x.window << (int) delta | 1;
         } else {
-            window |= 1L << (int) -delta;
+            x.window |= 1L << (int) -delta;
         }
-        if (guessedRoc == roc) {
-            if (seq > highestSeq) {
-                highestSeq = seq & 0xffff;
+        if (x.guessedRoc == x.roc) {
+            if (seq > x.highestSeq) {
+                x.highestSeq = seq & 0xffff;
             }
-        } else if (guessedRoc == roc + 1) {
-            highestSeq = seq & 0xffff;
-            roc = guessedRoc;
+        } else if (x.guessedRoc == x.roc + 1) {
+            x.highestSeq = seq & 0xffff;
+            x.roc = x.guessedRoc;
         }
     }
 

@@ -48,9 +48,10 @@ public final class SrtpStream implements AutoCloseable {
     private final Map<Integer, SrtpCryptoContext> rtp = new HashMap<>();
     /** RTP with an AES-CM suite runs on our own context (see AesCmRtpContext); SRTCP, GCM and clear modes on jitsi. */
     private final boolean ownRtp;
-    private final Map<Integer, AesCmRtpContext> own = new HashMap<>();
+    private final AesCmRtpContext ownContext;
+    private final Map<Integer, AesCmRtpContext.Ssrc> own = new HashMap<>();
     private int lastOwnSsrc;
-    private AesCmRtpContext lastOwn;
+    private AesCmRtpContext.Ssrc lastOwn;
     private final Map<Integer, SrtcpCryptoContext> rtcp = new HashMap<>();
     private int lastRtpSsrc;
     private SrtpCryptoContext lastRtp;
@@ -81,11 +82,14 @@ public final class SrtpStream implements AutoCloseable {
         byte[] s = key.salt();
         try {
             factory = new SrtpContextFactory(sender, k, s, srtpPolicy, srtcpPolicy, JITSI_LOG);
-            if (ownRtp || sender && (clearSrtp || clearSrtcp)) {
-                // our own contexts are built per SSRC from the master key: keep a copy, zeroed on close
+            ownContext = ownRtp ? new AesCmRtpContext(sender, suite, k, s) : null;
+            if (sender && (clearSrtp || clearSrtcp)) {
+                // the clear senders are jitsi contexts built per SSRC from the master key: keep a copy, zeroed on close
                 masterKey = k.clone();
                 masterSalt = s.clone();
             }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES or HmacSHA1 unavailable", e);
         } finally {
             Arrays.fill(k, (byte) 0);
             Arrays.fill(s, (byte) 0);
@@ -140,7 +144,7 @@ public final class SrtpStream implements AutoCloseable {
         }
         try {
             if (ownRtp) {
-                SrtpStatus st = ownContext(ssrcRtp(p), true).protect(p);
+                SrtpStatus st = ownContext.protect(p, ownState(ssrcRtp(p), true));
                 if (st == SrtpStatus.OK) {
                     insertMki(p, suite.srtpTagLength());
                 }
@@ -172,21 +176,19 @@ public final class SrtpStream implements AutoCloseable {
         int ssrc = ssrcRtp(p);
         try {
             if (ownRtp) {
-                AesCmRtpContext c = ownContext(ssrc, false);
+                AesCmRtpContext.Ssrc c = ownState(ssrc, false);
                 boolean fresh = c == null;
                 if (fresh) {
-                    c = new AesCmRtpContext(false, suite, masterKey, masterSalt);
+                    c = new AesCmRtpContext.Ssrc();
                 }
-                SrtpStatus st = c.unprotect(p);
+                SrtpStatus st = ownContext.unprotect(p, c);
                 if (st == SrtpStatus.OK) {
                     rtpCount++;
                     if (fresh) {
-                        keepOwn(ssrc, c);
+                        keep(own, ssrc, c);
                     }
                     lastOwnSsrc = ssrc;
                     lastOwn = c;
-                } else if (fresh) {
-                    c.close();
                 }
                 return st;
             }
@@ -287,7 +289,9 @@ public final class SrtpStream implements AutoCloseable {
             }
             rtp.clear();
             rtcp.clear();
-            own.values().forEach(AesCmRtpContext::close);
+            if (ownContext != null) {
+                ownContext.close();
+            }
             own.clear();
             lastOwn = null;
             lastRtp = null;
@@ -295,32 +299,20 @@ public final class SrtpStream implements AutoCloseable {
         }
     }
 
-    private AesCmRtpContext ownContext(int ssrc, boolean create) throws GeneralSecurityException {
+    private AesCmRtpContext.Ssrc ownState(int ssrc, boolean create) {
         if (lastOwn != null && lastOwnSsrc == ssrc) {
             return lastOwn;
         }
-        AesCmRtpContext c = own.get(ssrc);
+        AesCmRtpContext.Ssrc c = own.get(ssrc);
         if (c == null && create) {
-            c = new AesCmRtpContext(true, suite, masterKey, masterSalt);
-            keepOwn(ssrc, c);
+            c = new AesCmRtpContext.Ssrc();
+            keep(own, ssrc, c);
         }
         if (c != null) {
             lastOwnSsrc = ssrc;
             lastOwn = c;
         }
         return c;
-    }
-
-    private void keepOwn(int ssrc, AesCmRtpContext c) {
-        if (own.size() >= MAX_SSRCS) {
-            Integer oldest = own.keySet().iterator().next();
-            AesCmRtpContext gone = own.remove(oldest);
-            if (gone == lastOwn) {
-                lastOwn = null;
-            }
-            gone.close();
-        }
-        own.put(ssrc, c);
     }
 
     private SrtpCryptoContext rtpContext(int ssrc, boolean create) throws GeneralSecurityException {

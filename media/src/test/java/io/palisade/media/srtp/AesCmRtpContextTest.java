@@ -76,6 +76,8 @@ class AesCmRtpContextTest {
         SrtpCryptoContext jitsiRx = jrx.deriveContext(ssrc, 0);
         AesCmRtpContext ourTx = new AesCmRtpContext(true, suite, key, salt);
         AesCmRtpContext ourRx = new AesCmRtpContext(false, suite, key, salt);
+        AesCmRtpContext.Ssrc txState = new AesCmRtpContext.Ssrc();
+        AesCmRtpContext.Ssrc rxState = new AesCmRtpContext.Ssrc();
 
         // a sender's sequence: mostly in order, with jumps, two rollovers and a few going backwards
         List<byte[]> wire = new ArrayList<>();
@@ -88,7 +90,7 @@ class AesCmRtpContextTest {
             PacketBuffer a = new PacketBuffer(512).load(p, 0, p.length);
             PacketBuffer b = new PacketBuffer(512).load(p, 0, p.length);
             SrtpStatus sj = map(jitsiTx.transformPacket(a));
-            SrtpStatus so = ourTx.protect(b);
+            SrtpStatus so = ourTx.protect(b, txState);
             assertEquals(sj, so, "protect verdict, packet " + i);
             assertEquals(HexFormat.of().formatHex(a.toArray()), HexFormat.of().formatHex(b.toArray()), "protect " + i);
             wire.add(a.toArray());
@@ -109,7 +111,7 @@ class AesCmRtpContextTest {
             PacketBuffer a = new PacketBuffer(512).load(w, 0, w.length);
             PacketBuffer b = new PacketBuffer(512).load(w, 0, w.length);
             SrtpStatus sj = map(jitsiRx.reverseTransformPacket(a, false));
-            SrtpStatus so = ourRx.unprotect(b);
+            SrtpStatus so = ourRx.unprotect(b, rxState);
             assertEquals(sj, so, "unprotect verdict, packet " + i + " (copy of " + j + (corrupt ? ", corrupted)" : ")"));
             if (so == SrtpStatus.OK) {
                 assertEquals(HexFormat.of().formatHex(a.toArray()), HexFormat.of().formatHex(b.toArray()));
