@@ -18,10 +18,12 @@ import org.jitsi.utils.logging2.Logger;
 import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
- * One direction of SRTP and SRTCP (RFC 3711) under one master key, through jitsi-srtp: either the
+ * One direction of SRTP and SRTCP (RFC 3711) under one master key: either the
  * sender (protect) or the receiver (unprotect: authenticate, replay-check, decrypt). A crypto
  * context per SSRC holds the rollover counter and the replay window; a new stream (a rekey) starts
  * them afresh. Not thread-safe: one I/O thread owns a stream. Keys are zeroed by {@link #close()}.
+ * RTP with the AES-CM suites runs on {@link AesCmRtpContext} (no per-packet cipher set-up); SRTCP,
+ * the GCM suites and clear RTP run on jitsi-srtp.
  * UNENCRYPTED_SRTP and UNENCRYPTED_SRTCP (RFC 4568 6.3.2) are honoured for the AES-CM suites:
  * packets are authenticated and replay-checked as usual, their payload is sent and taken in clear.
  */
