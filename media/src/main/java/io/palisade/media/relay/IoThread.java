@@ -40,10 +40,22 @@ final class IoThread extends Thread {
     private final long timeoutNanos;
     private final PacketBuffer packet;
     private ByteBuffer view;
+    private long round;
     private volatile boolean running = true;
 
-    /** What a selection key points at: a leg and which of its sockets. */
-    private record Endpoint(RelayLeg leg, boolean rtcpSocket) {
+    /**
+     * What a selection key points at: a leg and which of its sockets, and the last selection round
+     * in which the socket was ready (to tell a busy socket from one carrying a single call).
+     */
+    private static final class Endpoint {
+        final RelayLeg leg;
+        final boolean rtcpSocket;
+        long lastReadyRound = Long.MIN_VALUE;
+
+        Endpoint(RelayLeg leg, boolean rtcpSocket) {
+            this.leg = leg;
+            this.rtcpSocket = rtcpSocket;
+        }
     }
 
     IoThread(RelayEngine engine, int index, int maxPacket, long timeoutNanos) throws IOException {
@@ -144,6 +156,7 @@ final class IoThread extends Thread {
         try {
             while (running) {
                 selector.select(100);
+                round++;
                 Runnable t;
                 while ((t = tasks.poll()) != null) {
                     t.run();
@@ -190,8 +203,16 @@ final class IoThread extends Thread {
         }
     }
 
+    /**
+     * Reads what a ready socket holds. A socket that was not ready in the previous round most likely
+     * holds one packet (a call sends 50 a second): read it once, since trying again would cost a
+     * receive call that finds nothing, almost one system call per relayed packet; if more was
+     * queued the selector reports the socket again at once, and from then on it is drained.
+     */
     private void drain(DatagramChannel ch, Endpoint ep) {
-        for (int i = 0; i < BATCH; i++) {
+        int max = ep.lastReadyRound == round - 1 ? BATCH : 1;
+        ep.lastReadyRound = round;
+        for (int i = 0; i < max; i++) {
             byte[] arr = packet.getBuffer();
             if (view.array() != arr) {
                 view = ByteBuffer.wrap(arr);
