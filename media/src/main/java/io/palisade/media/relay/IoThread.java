@@ -39,7 +39,12 @@ final class IoThread extends Thread {
     private final List<RelaySession> owned = new ArrayList<>();
     private final long timeoutNanos;
     private final PacketBuffer packet;
-    private ByteBuffer view;
+    /**
+     * Direct buffer for the socket calls: with a heap buffer the JDK copies through a thread-local
+     * temporary direct buffer anyway, and its look-up showed in the profile; the copies are the same.
+     */
+    private ByteBuffer io;
+    private final int maxDatagram;
     private long round;
     private volatile boolean running = true;
 
@@ -66,7 +71,8 @@ final class IoThread extends Thread {
         this.timeoutNanos = timeoutNanos;
         // room for the largest datagram plus SRTP growth (tag, MKI, SRTCP index)
         this.packet = new PacketBuffer(maxPacket + 64);
-        this.view = ByteBuffer.wrap(packet.getBuffer());
+        this.maxDatagram = maxPacket;
+        this.io = ByteBuffer.allocateDirect(maxPacket + 64);
     }
 
     /** Runs {@code task} on this thread and waits for it (or runs it inline when called from here). */
@@ -213,22 +219,21 @@ final class IoThread extends Thread {
         int max = ep.lastReadyRound == round - 1 ? BATCH : 1;
         ep.lastReadyRound = round;
         for (int i = 0; i < max; i++) {
-            byte[] arr = packet.getBuffer();
-            if (view.array() != arr) {
-                view = ByteBuffer.wrap(arr);
-            }
-            view.clear();
-            view.limit(arr.length - 64);
+            io.clear();
+            io.limit(maxDatagram);
             SocketAddress src;
             try {
-                src = ch.receive(view);
+                src = ch.receive(io);
             } catch (IOException e) {
                 return; // e.g. ICMP port unreachable surfaced on Linux: nothing to read
             }
             if (src == null) {
                 return;
             }
-            relay(ep.leg, ep.rtcpSocket, (InetSocketAddress) src, view.position());
+            int len = io.position();
+            io.flip();
+            io.get(packet.getBuffer(), 0, len); // the packet buffer holds maxDatagram + 64
+            relay(ep.leg, ep.rtcpSocket, (InetSocketAddress) src, len);
         }
     }
 
@@ -294,16 +299,16 @@ final class IoThread extends Thread {
                 return;
             }
         }
-        byte[] arr = packet.getBuffer();
-        if (view.array() != arr) {
-            view = ByteBuffer.wrap(arr);
+        int outLen = packet.getLength();
+        if (outLen > io.capacity()) {
+            io = ByteBuffer.allocateDirect(outLen + 64);
         }
-        view.clear();
-        view.position(packet.getOffset());
-        view.limit(packet.getOffset() + packet.getLength());
+        io.clear();
+        io.put(packet.getBuffer(), packet.getOffset(), outLen);
+        io.flip();
         int sent;
         try {
-            sent = (rtcp && !out.rtcpMux ? out.rtcpChannel : out.rtpChannel).send(view, dest);
+            sent = (rtcp && !out.rtcpMux ? out.rtcpChannel : out.rtpChannel).send(io, dest);
         } catch (IOException e) {
             sent = 0;
         }
