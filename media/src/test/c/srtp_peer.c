@@ -5,6 +5,9 @@
  *   srtp_peer send KEYHEX LOCALPORT REMOTEPORT COUNT SSRC
  *   srtp_peer recv KEYHEX LOCALPORT COUNT      (prints "ready", then "ok N" when done)
  * Payload byte = sequence number & 0xff, 160 bytes: the receiver checks it after unprotect.
+ * With SRTP_PEER_POLICY=null_cipher_hmac_sha1_80 in the environment the packets are authenticated
+ * only (libsrtp's null cipher: RFC 4568 UNENCRYPTED_SRTP/UNENCRYPTED_SRTCP); the receiver then also
+ * checks that the payload arrived in clear.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -34,8 +37,15 @@ int main(int argc, char **argv) {
     if (srtp_init() != srtp_err_status_ok) return 3;
     srtp_policy_t pol;
     memset(&pol, 0, sizeof pol);
-    srtp_crypto_policy_set_rtp_default(&pol.rtp);
-    srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
+    const char *which = getenv("SRTP_PEER_POLICY");
+    int clear = which && strcmp(which, "null_cipher_hmac_sha1_80") == 0;
+    if (clear) {
+        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&pol.rtp);
+        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&pol.rtcp);
+    } else {
+        srtp_crypto_policy_set_rtp_default(&pol.rtp);
+        srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
+    }
     pol.ssrc.type = sending ? ssrc_any_outbound : ssrc_any_inbound;
     pol.key = key;
     pol.window_size = 128;
@@ -77,6 +87,13 @@ int main(int argc, char **argv) {
         for (int i = 0; i < count; i++) {
             int len = recv(fd, buf, sizeof buf, 0);
             if (len <= 0) break;
+            if (clear) {
+                /* on the wire: clear payload (seq & 0xff) and a tag */
+                int seq0 = buf[2] << 8 | buf[3];
+                int inClear = len == 172 + 10;
+                for (int j = 12; inClear && j < 172; j++) inClear = buf[j] == (seq0 & 0xff);
+                if (!inClear) { bad++; continue; }
+            }
             if (srtp_unprotect(s, buf, &len) != srtp_err_status_ok) { bad++; continue; }
             int seq = buf[2] << 8 | buf[3];
             int good = len == 172;

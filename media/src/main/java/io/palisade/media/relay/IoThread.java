@@ -39,11 +39,28 @@ final class IoThread extends Thread {
     private final List<RelaySession> owned = new ArrayList<>();
     private final long timeoutNanos;
     private final PacketBuffer packet;
-    private ByteBuffer view;
+    /**
+     * Direct buffer for the socket calls: with a heap buffer the JDK copies through a thread-local
+     * temporary direct buffer anyway, and its look-up showed in the profile; the copies are the same.
+     */
+    private ByteBuffer io;
+    private final int maxDatagram;
+    private long round;
     private volatile boolean running = true;
 
-    /** What a selection key points at: a leg and which of its sockets. */
-    private record Endpoint(RelayLeg leg, boolean rtcpSocket) {
+    /**
+     * What a selection key points at: a leg and which of its sockets, and the last selection round
+     * in which the socket was ready (to tell a busy socket from one carrying a single call).
+     */
+    private static final class Endpoint {
+        final RelayLeg leg;
+        final boolean rtcpSocket;
+        long lastReadyRound = Long.MIN_VALUE;
+
+        Endpoint(RelayLeg leg, boolean rtcpSocket) {
+            this.leg = leg;
+            this.rtcpSocket = rtcpSocket;
+        }
     }
 
     IoThread(RelayEngine engine, int index, int maxPacket, long timeoutNanos) throws IOException {
@@ -54,7 +71,8 @@ final class IoThread extends Thread {
         this.timeoutNanos = timeoutNanos;
         // room for the largest datagram plus SRTP growth (tag, MKI, SRTCP index)
         this.packet = new PacketBuffer(maxPacket + 64);
-        this.view = ByteBuffer.wrap(packet.getBuffer());
+        this.maxDatagram = maxPacket;
+        this.io = ByteBuffer.allocateDirect(maxPacket + 64);
     }
 
     /** Runs {@code task} on this thread and waits for it (or runs it inline when called from here). */
@@ -144,6 +162,7 @@ final class IoThread extends Thread {
         try {
             while (running) {
                 selector.select(100);
+                round++;
                 Runnable t;
                 while ((t = tasks.poll()) != null) {
                     t.run();
@@ -190,24 +209,31 @@ final class IoThread extends Thread {
         }
     }
 
+    /**
+     * Reads what a ready socket holds. A socket that was not ready in the previous round most likely
+     * holds one packet (a call sends 50 a second): read it once, since trying again would cost a
+     * receive call that finds nothing, almost one system call per relayed packet; if more was
+     * queued the selector reports the socket again at once, and from then on it is drained.
+     */
     private void drain(DatagramChannel ch, Endpoint ep) {
-        for (int i = 0; i < BATCH; i++) {
-            byte[] arr = packet.getBuffer();
-            if (view.array() != arr) {
-                view = ByteBuffer.wrap(arr);
-            }
-            view.clear();
-            view.limit(arr.length - 64);
+        int max = ep.lastReadyRound == round - 1 ? BATCH : 1;
+        ep.lastReadyRound = round;
+        for (int i = 0; i < max; i++) {
+            io.clear();
+            io.limit(maxDatagram);
             SocketAddress src;
             try {
-                src = ch.receive(view);
+                src = ch.receive(io);
             } catch (IOException e) {
                 return; // e.g. ICMP port unreachable surfaced on Linux: nothing to read
             }
             if (src == null) {
                 return;
             }
-            relay(ep.leg, ep.rtcpSocket, (InetSocketAddress) src, view.position());
+            int len = io.position();
+            io.flip();
+            io.get(packet.getBuffer(), 0, len); // the packet buffer holds maxDatagram + 64
+            relay(ep.leg, ep.rtcpSocket, (InetSocketAddress) src, len);
         }
     }
 
@@ -253,6 +279,7 @@ final class IoThread extends Thread {
         in.bytesIn += len;
         in.session.lastActivityNanos = System.nanoTime();
         if (rtcp) {
+            in.rtcpIn++;
             readReports(in, packet.getBuffer(), packet.getOffset(), packet.getLength());
         }
         InetSocketAddress dest;
@@ -272,16 +299,16 @@ final class IoThread extends Thread {
                 return;
             }
         }
-        byte[] arr = packet.getBuffer();
-        if (view.array() != arr) {
-            view = ByteBuffer.wrap(arr);
+        int outLen = packet.getLength();
+        if (outLen > io.capacity()) {
+            io = ByteBuffer.allocateDirect(outLen + 64);
         }
-        view.clear();
-        view.position(packet.getOffset());
-        view.limit(packet.getOffset() + packet.getLength());
+        io.clear();
+        io.put(packet.getBuffer(), packet.getOffset(), outLen);
+        io.flip();
         int sent;
         try {
-            sent = (rtcp && !out.rtcpMux ? out.rtcpChannel : out.rtpChannel).send(view, dest);
+            sent = (rtcp && !out.rtcpMux ? out.rtcpChannel : out.rtpChannel).send(io, dest);
         } catch (IOException e) {
             sent = 0;
         }
@@ -295,29 +322,12 @@ final class IoThread extends Thread {
 
     /** RFC 3550 6.4: the last report block in an SR or RR tells this leg's loss and jitter. */
     private static void readReports(RelayLeg leg, byte[] b, int off, int len) {
-        int end = off + len;
-        int p = off;
-        while (p + 8 <= end) {
-            if ((b[p] & 0xC0) != 0x80) {
-                return;
-            }
-            int count = b[p] & 0x1f;
-            int pt = b[p + 1] & 0xff;
-            int words = (b[p + 2] & 0xff) << 8 | b[p + 3] & 0xff;
-            int next = p + 4 * (words + 1);
-            if (next > end) {
-                return;
-            }
-            int blocks = pt == 200 ? p + 28 : pt == 201 ? p + 8 : -1;
-            if (blocks > 0 && count > 0 && blocks + 24 * count <= next) {
-                int r = blocks + 24 * (count - 1);
-                leg.fractionLost = b[r + 4] & 0xff;
-                int cum = (b[r + 5] & 0xff) << 16 | (b[r + 6] & 0xff) << 8 | b[r + 7] & 0xff;
-                leg.cumulativeLost = (cum << 8) >> 8; // 24-bit signed
-                leg.jitter = ((long) (b[r + 12] & 0xff) << 24 | (b[r + 13] & 0xff) << 16 | (b[r + 14] & 0xff) << 8
-                        | b[r + 15] & 0xff);
-            }
-            p = next;
+        int r = RtcpReports.lastBlock(b, off, len);
+        if (r >= 0) {
+            leg.fractionLost = RtcpReports.fractionLost(b, r);
+            leg.cumulativeLost = RtcpReports.cumulativeLost(b, r);
+            leg.jitter = RtcpReports.jitter(b, r);
+            leg.reports++;
         }
     }
 }

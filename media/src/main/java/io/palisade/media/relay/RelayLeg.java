@@ -49,6 +49,8 @@ public final class RelayLeg {
     int fractionLost;
     int cumulativeLost;
     long jitter = -1;
+    long rtcpIn;
+    long reports;
 
     // --- negotiation state, guarded by this ---
     private CryptoAttribute local;
@@ -101,7 +103,7 @@ public final class RelayLeg {
     /** Current counters of this leg. */
     public LegStats stats() {
         return session.io.call(() -> new LegStats(packetsIn, bytesIn, packetsOut, bytesOut, authFailures, replays, invalid,
-                notReady, foreign, sendFailures, fractionLost, cumulativeLost, jitter, latchedRtp));
+                notReady, foreign, sendFailures, fractionLost, cumulativeLost, jitter, latchedRtp, rtcpIn, reports));
     }
 
     private void apply(SdesOutcome out, RemoteMedia media) {

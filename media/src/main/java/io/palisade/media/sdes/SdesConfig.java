@@ -8,8 +8,13 @@ import java.util.Objects;
 /**
  * SDES policy for one leg (per user or trunk): the suites allowed, most preferred first, and
  * whether SRTP is required.
+ *
+ * @param allowUnencryptedSrtp whether a peer may choose UNENCRYPTED_SRTP (RFC 4568 6.3.2): audio
+ *     authenticated but in clear on this leg. Off by default: the security model promises
+ *     confidential media. UNENCRYPTED_SRTCP (reports only, still authenticated) is always accepted,
+ *     and an encrypted line is always preferred to a clear one.
  */
-public record SdesConfig(List<SrtpSuite> suites, MediaSecurity security, SdesLimits limits) {
+public record SdesConfig(List<SrtpSuite> suites, MediaSecurity security, SdesLimits limits, boolean allowUnencryptedSrtp) {
 
     /** AES_CM_128_HMAC_SHA1_80 first (RFC 4568's mandatory suite, understood by every phone). */
     public static final List<SrtpSuite> DEFAULT_SUITES = List.of(
@@ -33,6 +38,16 @@ public record SdesConfig(List<SrtpSuite> suites, MediaSecurity security, SdesLim
                 != Math.max(1, suites.size())) {
             throw new IllegalArgumentException("a suite is listed twice");
         }
+    }
+
+    /** A leg that refuses UNENCRYPTED_SRTP. */
+    public SdesConfig(List<SrtpSuite> suites, MediaSecurity security, SdesLimits limits) {
+        this(suites, security, limits, false);
+    }
+
+    /** The same policy, with UNENCRYPTED_SRTP allowed or not. */
+    public SdesConfig withUnencryptedSrtp(boolean allow) {
+        return new SdesConfig(suites, security, limits, allow);
     }
 
     public static SdesConfig of(MediaSecurity security, SrtpSuite... suites) {

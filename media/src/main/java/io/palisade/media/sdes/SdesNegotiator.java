@@ -47,7 +47,7 @@ public final class SdesNegotiator {
             int r = config.rank(a.suite());
             if (r < 0) {
                 refused.add(new SdesOutcome.Refusal(a.tag(), a.suite() + " not allowed by policy"));
-            } else if (best == null || r < config.rank(best.suite())) {
+            } else if (best == null || preference(a) < preference(best)) {
                 best = a;
             }
         }
@@ -96,6 +96,12 @@ public final class SdesNegotiator {
         return new SdesOffer(this, lines, current);
     }
 
+    /** Lower is better: any encrypted line before any clear one, then the leg's suite order. */
+    private int preference(CryptoAttribute a) {
+        SessionParams p = a.params();
+        return (p.unencryptedSrtp() ? 2000 : 0) + (p.unencryptedSrtcp() ? 1000 : 0) + config.rank(a.suite());
+    }
+
     /** Parses lines and keeps those the relay can honour; the rest go to {@code refused}. */
     List<CryptoAttribute> parseUsable(List<String> lines, List<SdesOutcome.Refusal> refused) {
         List<CryptoAttribute> out = new ArrayList<>();
@@ -111,7 +117,7 @@ public final class SdesNegotiator {
                 continue;
             }
             CryptoAttribute a = ((CryptoParse.Ok) p).value();
-            String why = unsupported(a);
+            String why = unsupported(a, config);
             if (why != null) {
                 refused.add(new SdesOutcome.Refusal(a.tag(), why));
                 a.destroy();
@@ -123,14 +129,16 @@ public final class SdesNegotiator {
     }
 
     /** Why the relay cannot honour a well-formed line, or null. */
-    private static String unsupported(CryptoAttribute a) {
+    private static String unsupported(CryptoAttribute a, SdesConfig config) {
         SessionParams p = a.params();
         if (p.unauthenticatedSrtp()) {
             return "UNAUTHENTICATED_SRTP refused: packets must be authenticated";
         }
-        if (p.unencryptedSrtp() || p.unencryptedSrtcp()) {
-            // jitsi-srtp 1.1 cannot run HMAC-only (its NULL cipher path fails): refuse the line, not the offer
-            return "UNENCRYPTED_SRTP/UNENCRYPTED_SRTCP are not supported by the SRTP engine";
+        if ((p.unencryptedSrtp() || p.unencryptedSrtcp()) && a.suite().aead()) {
+            return "UNENCRYPTED_SRTP/UNENCRYPTED_SRTCP with an AEAD suite (RFC 7714) are not supported";
+        }
+        if (p.unencryptedSrtp() && !config.allowUnencryptedSrtp()) {
+            return "UNENCRYPTED_SRTP refused: this leg's policy requires encrypted media";
         }
         if (p.kdr() > 0) {
             return "KDR other than 0 is not supported";

@@ -68,6 +68,11 @@ public final class SdesOffer {
             }
             if (match == null) {
                 refused.add(new SdesOutcome.Refusal(a.tag(), a.suite() + " was not offered"));
+            } else if (match.params().unencryptedSrtp() != a.params().unencryptedSrtp()
+                    || match.params().unencryptedSrtcp() != a.params().unencryptedSrtcp()) {
+                // RFC 4568 6.3.2: the answer accepts these as offered or refuses the line; adding one
+                // would switch encryption off in both directions without the offerer asking for it
+                refused.add(new SdesOutcome.Refusal(a.tag(), "UNENCRYPTED_SRTP/UNENCRYPTED_SRTCP differ from the offer"));
             } else {
                 remote = a;
                 local = new CryptoAttribute(match.tag(), match.suite(), match.keys(), sameParams(match.params(), a.params()));

@@ -18,10 +18,14 @@ import org.jitsi.utils.logging2.Logger;
 import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
- * One direction of SRTP and SRTCP (RFC 3711) under one master key, through jitsi-srtp: either the
+ * One direction of SRTP and SRTCP (RFC 3711) under one master key: either the
  * sender (protect) or the receiver (unprotect: authenticate, replay-check, decrypt). A crypto
  * context per SSRC holds the rollover counter and the replay window; a new stream (a rekey) starts
  * them afresh. Not thread-safe: one I/O thread owns a stream. Keys are zeroed by {@link #close()}.
+ * RTP with the AES-CM suites runs on {@link AesCmRtpContext} (no per-packet cipher set-up); SRTCP,
+ * the GCM suites and clear RTP run on jitsi-srtp.
+ * UNENCRYPTED_SRTP and UNENCRYPTED_SRTCP (RFC 4568 6.3.2) are honoured for the AES-CM suites:
+ * packets are authenticated and replay-checked as usual, their payload is sent and taken in clear.
  */
 public final class SrtpStream implements AutoCloseable {
     /** Most SSRCs one stream keeps contexts for; an authenticated newcomer beyond it replaces the oldest. */
@@ -35,7 +39,21 @@ public final class SrtpStream implements AutoCloseable {
     private final int mkiLength;
     private final byte[] mki;
     private final byte[] tagScratch = new byte[16];
+    /** RFC 4568 6.3.2 UNENCRYPTED_SRTP / UNENCRYPTED_SRTCP: authenticated, not encrypted. */
+    private final boolean clearSrtp;
+    private final boolean clearSrtcp;
+    private final SrtpPolicy srtpPolicy;
+    private final SrtpPolicy srtcpPolicy;
+    private byte[] masterKey;
+    private byte[] masterSalt;
+    private byte[] clearScratch;
     private final Map<Integer, SrtpCryptoContext> rtp = new HashMap<>();
+    /** RTP with an AES-CM suite runs on our own context (see AesCmRtpContext); SRTCP, GCM and clear modes on jitsi. */
+    private final boolean ownRtp;
+    private final AesCmRtpContext ownContext;
+    private final Map<Integer, AesCmRtpContext.Ssrc> own = new HashMap<>();
+    private int lastOwnSsrc;
+    private AesCmRtpContext.Ssrc lastOwn;
     private final Map<Integer, SrtcpCryptoContext> rtcp = new HashMap<>();
     private int lastRtpSsrc;
     private SrtpCryptoContext lastRtp;
@@ -46,16 +64,34 @@ public final class SrtpStream implements AutoCloseable {
     private boolean closed;
 
     private SrtpStream(boolean sender, SrtpSuite suite, MasterKey key, SessionParams params) {
-        if (params.unencryptedSrtp() || params.unencryptedSrtcp() || params.unauthenticatedSrtp()) {
-            throw new IllegalArgumentException("unencrypted or unauthenticated SRTP is not supported");
+        if (params.unauthenticatedSrtp()) {
+            throw new IllegalArgumentException("UNAUTHENTICATED_SRTP is not supported: packets must be authenticated");
+        }
+        if (suite.aead() && (params.unencryptedSrtp() || params.unencryptedSrtcp())) {
+            throw new IllegalArgumentException("UNENCRYPTED_SRTP/UNENCRYPTED_SRTCP with " + suite + " is not supported");
         }
         this.sender = sender;
         this.suite = suite;
+        this.clearSrtp = params.unencryptedSrtp();
+        this.clearSrtcp = params.unencryptedSrtcp();
+        this.ownRtp = !suite.aead() && !clearSrtp;
+        // Always the encrypting policy: jitsi derives keys only for it (see UnencryptedSrtpSender). A
+        // receiver needs nothing else: SRTCP's E flag says whether to decrypt, and clear SRTP
+        // payload is restored after jitsi's (needless) decryption.
+        this.srtpPolicy = policy(suite, false);
+        this.srtcpPolicy = policy(suite, true);
         byte[] k = key.key();
         byte[] s = key.salt();
         try {
-            factory = new SrtpContextFactory(sender, k, s, policy(suite, !params.unencryptedSrtp(), false),
-                    policy(suite, !params.unencryptedSrtcp(), true), JITSI_LOG);
+            factory = new SrtpContextFactory(sender, k, s, srtpPolicy, srtcpPolicy, JITSI_LOG);
+            ownContext = ownRtp ? new AesCmRtpContext(sender, suite, k, s) : null;
+            if (sender && (clearSrtp || clearSrtcp)) {
+                // the clear senders are jitsi contexts built per SSRC from the master key: keep a copy, zeroed on close
+                masterKey = k.clone();
+                masterSalt = s.clone();
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES or HmacSHA1 unavailable", e);
         } finally {
             Arrays.fill(k, (byte) 0);
             Arrays.fill(s, (byte) 0);
@@ -83,15 +119,14 @@ public final class SrtpStream implements AutoCloseable {
         return suite;
     }
 
-    static SrtpPolicy policy(SrtpSuite s, boolean encrypt, boolean rtcp) {
+    static SrtpPolicy policy(SrtpSuite s, boolean rtcp) {
         int tag = rtcp ? s.srtcpTagLength() : s.srtpTagLength();
         SrtpPolicy p;
         if (s.aead()) {
-            // RFC 7714: GCM always authenticates; "unencrypted" is GCM used as GMAC (auth only)
             p = new SrtpPolicy(SrtpPolicy.AESGCM_ENCRYPTION, s.keyLength(), SrtpPolicy.NULL_AUTHENTICATION, 0, tag,
                     s.saltLength());
         } else {
-            p = new SrtpPolicy(encrypt ? SrtpPolicy.AESCM_ENCRYPTION : SrtpPolicy.NULL_ENCRYPTION, s.keyLength(),
+            p = new SrtpPolicy(SrtpPolicy.AESCM_ENCRYPTION, s.keyLength(),
                     SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, tag, s.saltLength());
         }
         // A relay sends what its receiving side authenticated and replay-checked; a second check on
@@ -110,8 +145,15 @@ public final class SrtpStream implements AutoCloseable {
             return SrtpStatus.KEY_EXPIRED;
         }
         try {
+            if (ownRtp) {
+                SrtpStatus st = ownContext.protect(p, ownState(ssrcRtp(p), true));
+                if (st == SrtpStatus.OK) {
+                    insertMki(p, suite.srtpTagLength());
+                }
+                return st;
+            }
             SrtpCryptoContext c = rtpContext(ssrcRtp(p), true);
-            SrtpStatus st = map(c.transformPacket(p));
+            SrtpStatus st = clearSrtp ? ((UnencryptedSrtpSender) c).protect(p) : map(c.transformPacket(p));
             if (st == SrtpStatus.OK) {
                 insertMki(p, suite.srtpTagLength());
             }
@@ -135,13 +177,41 @@ public final class SrtpStream implements AutoCloseable {
         }
         int ssrc = ssrcRtp(p);
         try {
+            if (ownRtp) {
+                AesCmRtpContext.Ssrc c = ownState(ssrc, false);
+                boolean fresh = c == null;
+                if (fresh) {
+                    c = new AesCmRtpContext.Ssrc();
+                }
+                SrtpStatus st = ownContext.unprotect(p, c);
+                if (st == SrtpStatus.OK) {
+                    rtpCount++;
+                    if (fresh) {
+                        keep(own, ssrc, c);
+                    }
+                    lastOwnSsrc = ssrc;
+                    lastOwn = c;
+                }
+                return st;
+            }
             SrtpCryptoContext c = rtpContext(ssrc, false);
             boolean fresh = c == null;
             if (fresh) {
                 c = factory.deriveContext(ssrc, 0);
             }
+            int clearLength = p.getLength() - suite.srtpTagLength();
+            if (clearSrtp) {
+                if (clearScratch == null || clearScratch.length < clearLength) {
+                    clearScratch = new byte[Math.max(clearLength, 256)];
+                }
+                System.arraycopy(p.getBuffer(), p.getOffset(), clearScratch, 0, clearLength);
+            }
             SrtpStatus st = map(c.reverseTransformPacket(p, false));
             if (st == SrtpStatus.OK) {
+                if (clearSrtp) {
+                    // authenticated as sent (in clear); undo jitsi's decryption of a clear payload
+                    System.arraycopy(clearScratch, 0, p.getBuffer(), p.getOffset(), clearLength);
+                }
                 rtpCount++;
                 if (fresh) {
                     keep(rtp, ssrc, c);
@@ -166,7 +236,7 @@ public final class SrtpStream implements AutoCloseable {
         }
         try {
             SrtcpCryptoContext c = rtcpContext(ssrcRtcp(p), true);
-            SrtpStatus st = map(c.transformPacket(p));
+            SrtpStatus st = clearSrtcp ? ((UnencryptedSrtcpSender) c).protect(p) : map(c.transformPacket(p));
             if (st == SrtpStatus.OK) {
                 insertMki(p, suite.srtcpTagLength());
             }
@@ -213,11 +283,38 @@ public final class SrtpStream implements AutoCloseable {
         if (!closed) {
             closed = true;
             factory.close();
+            if (masterKey != null) {
+                Arrays.fill(masterKey, (byte) 0);
+                Arrays.fill(masterSalt, (byte) 0);
+                masterKey = null;
+                masterSalt = null;
+            }
             rtp.clear();
             rtcp.clear();
+            if (ownContext != null) {
+                ownContext.close();
+            }
+            own.clear();
+            lastOwn = null;
             lastRtp = null;
             lastRtcp = null;
         }
+    }
+
+    private AesCmRtpContext.Ssrc ownState(int ssrc, boolean create) {
+        if (lastOwn != null && lastOwnSsrc == ssrc) {
+            return lastOwn;
+        }
+        AesCmRtpContext.Ssrc c = own.get(ssrc);
+        if (c == null && create) {
+            c = new AesCmRtpContext.Ssrc();
+            keep(own, ssrc, c);
+        }
+        if (c != null) {
+            lastOwnSsrc = ssrc;
+            lastOwn = c;
+        }
+        return c;
     }
 
     private SrtpCryptoContext rtpContext(int ssrc, boolean create) throws GeneralSecurityException {
@@ -226,7 +323,8 @@ public final class SrtpStream implements AutoCloseable {
         }
         SrtpCryptoContext c = rtp.get(ssrc);
         if (c == null && create) {
-            c = factory.deriveContext(ssrc, 0);
+            c = clearSrtp ? new UnencryptedSrtpSender(ssrc, masterKey, masterSalt, srtpPolicy, JITSI_LOG)
+                    : factory.deriveContext(ssrc, 0);
             keep(rtp, ssrc, c);
         }
         if (c != null) {
@@ -242,7 +340,8 @@ public final class SrtpStream implements AutoCloseable {
         }
         SrtcpCryptoContext c = rtcp.get(ssrc);
         if (c == null && create) {
-            c = factory.deriveControlContext(ssrc);
+            c = clearSrtcp ? new UnencryptedSrtcpSender(ssrc, masterKey, masterSalt, srtcpPolicy, JITSI_LOG)
+                    : factory.deriveControlContext(ssrc);
             keep(rtcp, ssrc, c);
         }
         if (c != null) {

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,39 @@ class LibsrtpInteropTest {
         }
     }
 
+    @Test
+    void libsrtpNullCipherPeersMeetUnencryptedSrtpLegs() throws Exception {
+        // RFC 4568 UNENCRYPTED_SRTP on both legs, against libsrtp's null-cipher + HMAC-SHA1-80 policy
+        int base = 33200;
+        int peerA = base + 50;
+        int peerB = base + 60;
+        SessionParams clear = new SessionParams(true, true, false, -1, -1, false, false);
+        SdesConfig allowClear = SdesConfig.DEFAULT.withUnencryptedSrtp(true);
+        try (RelayEngine engine = RelayEngine.start(RelayConfig.loopback(base, base + 19, 1, Duration.ofSeconds(30)),
+                MediaEventListener.NONE)) {
+            RelaySession s = engine.openSession(allowClear, allowClear);
+            InetAddress lo = InetAddress.getLoopbackAddress();
+            CryptoAttribute aKey = SdesKeys.fresh(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80, clear);
+            var toA = assertInstanceOf(SdesOutcome.Secure.class, s.a().answerOffer(
+                    RemoteMedia.of(new InetSocketAddress(lo, peerA), true, true, List.of(aKey.toSdpValue()))));
+            assertTrue(toA.local().params().unencryptedSrtp());
+            // B offers too (as on a re-INVITE from B's side): the relay's own offers never ask for
+            // clear media, and an answer that adds UNENCRYPTED_SRTP to them is refused by design
+            CryptoAttribute bKey = SdesKeys.fresh(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80, clear);
+            var toB = assertInstanceOf(SdesOutcome.Secure.class, s.b().answerOffer(
+                    RemoteMedia.of(new InetSocketAddress(lo, peerB), true, true, List.of(bKey.toSdpValue()))));
+            Map<String, String> env = Map.of("SRTP_PEER_POLICY", "null_cipher_hmac_sha1_80");
+            String got = run(recv(hexKey(toB.local()), peerB), send(hexKey(aKey), peerA, s.a().localRtp().getPort(),
+                    0x11111111), env);
+            assertEquals("ok " + COUNT + " bad 0", got);
+            got = run(recv(hexKey(toA.local()), peerA), send(hexKey(bKey), peerB, s.b().localRtp().getPort(), 0x22222222),
+                    env);
+            assertEquals("ok " + COUNT + " bad 0", got);
+            assertEquals(COUNT, s.a().stats().packetsIn());
+            assertEquals(0, s.a().stats().authFailures() + s.b().stats().authFailures());
+        }
+    }
+
     private static List<String> recv(String key, int port) {
         return List.of(peer.toString(), "recv", key, Integer.toString(port), Integer.toString(COUNT));
     }
@@ -92,10 +126,18 @@ class LibsrtpInteropTest {
 
     /** Starts the receiver, waits for "ready", runs the sender, returns the receiver's verdict. */
     private static String run(List<String> receiver, List<String> sender) throws Exception {
-        Process r = new ProcessBuilder(receiver).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return run(receiver, sender, Map.of());
+    }
+
+    private static String run(List<String> receiver, List<String> sender, Map<String, String> env) throws Exception {
+        ProcessBuilder rb = new ProcessBuilder(receiver).redirectError(ProcessBuilder.Redirect.INHERIT);
+        rb.environment().putAll(env);
+        Process r = rb.start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(r.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("ready", out.readLine());
-            Process snd = new ProcessBuilder(sender).redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
+            ProcessBuilder sb = new ProcessBuilder(sender).redirectErrorStream(true).redirectOutput(new File("/dev/null"));
+            sb.environment().putAll(env);
+            Process snd = sb.start();
             assertTrue(snd.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, snd.exitValue());
             String verdict = out.readLine();

@@ -13,6 +13,7 @@ import io.palisade.media.sdes.SdesConfig;
 import io.palisade.media.sdes.SdesLimits;
 import io.palisade.media.sdes.SdesOffer;
 import io.palisade.media.sdes.SdesOutcome;
+import io.palisade.media.sdes.SessionParams;
 import io.palisade.media.sdes.SrtpSuite;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -100,6 +101,164 @@ class RelayEngineTest {
         RelayTotals closed = engine.totals();
         assertEquals(open, closed, "a closed session's counters stay in the totals");
         assertTrue(closed.bytesRelayed() >= 6 * 172L, "bytes: " + closed.bytesRelayed());
+    }
+
+    @Test
+    void srtcpRelayedBothWaysWithSeparateKeysPerLeg() throws IOException {
+        RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        for (int i = 0; i < 5; i++) {
+            byte[] rrFromA = Phone.receiverReport(a.ssrc, new long[] {b.ssrc, i, 10 + i, 100 + i});
+            byte[] wireA = a.protectRtcp(rrFromA);
+            a.sendRtcpRaw(wireA, s.a().localRtp());
+            byte[] got = b.receiveRtcp(); // verified with the relay's key for leg B, not A's
+            assertArrayEquals(rrFromA, got);
+            byte[] srFromB = Phone.senderReportWithSdes(b.ssrc, new long[] {a.ssrc, 2 * i, 20 + i, 200 + i});
+            b.sendRtcpRaw(b.protectRtcp(srFromB), s.b().localRtp());
+            assertArrayEquals(srFromB, a.receiveRtcp());
+        }
+        // what B received is not what A sent: each leg has its own SRTCP key
+        byte[] wire = a.protectRtcp(Phone.receiverReport(a.ssrc));
+        a.sendRtcpRaw(wire, s.a().localRtp());
+        byte[] buf = new byte[2048];
+        java.net.DatagramPacket dp = new java.net.DatagramPacket(buf, buf.length);
+        b.socket.receive(dp);
+        assertTrue(!java.util.Arrays.equals(wire, java.util.Arrays.copyOf(buf, dp.getLength())));
+        LegStats sa = s.a().stats();
+        LegStats sb = s.b().stats();
+        assertEquals(6, sa.rtcpIn());
+        assertEquals(5, sb.rtcpIn());
+        assertEquals(0, sa.authFailures() + sb.authFailures());
+    }
+
+    @Test
+    void srtcpWithABadTagIsDroppedCountedAndNeverRelayed() throws IOException {
+        RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_32); // SRTCP keeps an 80-bit tag (RFC 4568 6.2)
+        byte[] good = a.protectRtcp(Phone.receiverReport(a.ssrc, new long[] {b.ssrc, 1, 2, 3}));
+        byte[] badTag = good.clone();
+        badTag[badTag.length - 1] ^= 1;
+        byte[] badIndex = good.clone();
+        badIndex[badIndex.length - 11] ^= 1; // the SRTCP index is authenticated too
+        byte[] badBody = good.clone();
+        badBody[10] ^= 0x40;
+        a.sendRtcpRaw(badTag, s.a().localRtp());
+        a.sendRtcpRaw(badIndex, s.a().localRtp());
+        a.sendRtcpRaw(badBody, s.a().localRtp());
+        try (Phone attacker = new Phone()) {
+            attacker.cryptoLine(SrtpSuite.AES_CM_128_HMAC_SHA1_32);
+            attacker.sendRtcpRaw(attacker.protectRtcp(Phone.receiverReport(a.ssrc, new long[] {b.ssrc, 9, 9, 9})),
+                    s.a().localRtp());
+        }
+        assertTrue(b.silentFor(200), "no forged SRTCP reaches B");
+        LegStats st = awaitStats(s.a(), x -> x.authFailures() == 4);
+        assertEquals(0, st.rtcpIn());
+        assertEquals(0, st.reports(), "a forged report does not set the loss counters");
+        assertEquals(-1, st.jitter());
+        assertNull(st.latchedRtp());
+        // the genuine one still passes afterwards, and a replay of it does not
+        a.sendRtcpRaw(good, s.a().localRtp());
+        assertArrayEquals(Phone.receiverReport(a.ssrc, new long[] {b.ssrc, 1, 2, 3}), b.receiveRtcp());
+        a.sendRtcpRaw(good, s.a().localRtp());
+        assertTrue(b.silentFor(200));
+        assertEquals(1, awaitStats(s.a(), x -> x.replays() == 1).rtcpIn());
+    }
+
+    @Test
+    void lossAndJitterComeFromTheReportsEachPeerSends() throws IOException {
+        RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        assertEquals(-1, s.a().stats().jitter(), "no report yet");
+        // A reports on B's stream: two blocks, the last one is B's (the relay passes SSRCs through)
+        a.sendRtcpRaw(a.protectRtcp(Phone.receiverReport(a.ssrc, new long[] {0x77777777, 1, 1, 1},
+                new long[] {b.ssrc, 25, 300, 480})), s.a().localRtp());
+        b.receiveRtcp();
+        // B sends a sender report with one block on A's stream, then SDES in the same compound packet
+        b.sendRtcpRaw(b.protectRtcp(Phone.senderReportWithSdes(b.ssrc, new long[] {a.ssrc, 51, 7, 40})),
+                s.b().localRtp());
+        a.receiveRtcp();
+        LegStats sa = awaitStats(s.a(), x -> x.reports() == 1);
+        assertEquals(25, sa.fractionLost());
+        assertEquals(300, sa.cumulativeLost());
+        assertEquals(480, sa.jitter());
+        LegStats sb = awaitStats(s.b(), x -> x.reports() == 1);
+        assertEquals(51, sb.fractionLost());
+        assertEquals(7, sb.cumulativeLost());
+        assertEquals(40, sb.jitter());
+        // a later report replaces the figures
+        a.sendRtcpRaw(a.protectRtcp(Phone.receiverReport(a.ssrc, new long[] {b.ssrc, 0, 301, 90})), s.a().localRtp());
+        b.receiveRtcp();
+        sa = awaitStats(s.a(), x -> x.reports() == 2);
+        assertEquals(0, sa.fractionLost());
+        assertEquals(301, sa.cumulativeLost());
+        assertEquals(90, sa.jitter());
+    }
+
+    @Test
+    void rtcpOnItsOwnPortOnOneLegAndMultiplexedOnTheOther() throws IOException {
+        a.withRtcpSocket(); // A: RTCP on a separate port; B: rtcp-mux (RFC 5761)
+        RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        assertEquals(s.a().localRtp().getPort() + 1, s.a().localRtcp().getPort());
+        byte[] rr = Phone.receiverReport(a.ssrc, new long[] {b.ssrc, 4, 5, 6});
+        a.sendRtcpRaw(a.protectRtcp(rr), s.a().localRtcp());
+        assertArrayEquals(rr, b.receiveRtcp(), "A's RTCP port -> B's RTP port (muxed)");
+        byte[] sr = Phone.senderReportWithSdes(b.ssrc, new long[] {a.ssrc, 1, 2, 3});
+        b.sendRtcpRaw(b.protectRtcp(sr), s.b().localRtp());
+        assertArrayEquals(sr, a.receiveRtcp(), "B's muxed RTCP -> A's RTCP port");
+        assertTrue(a.silentFor(100), "nothing arrived on A's RTP port");
+        // RTP and RTCP share B's socket: each is told apart by its packet type and both still flow
+        a.send(1, s.a().localRtp());
+        assertArrayEquals(Phone.rtp(0, a.ssrc, 160, 1), b.receive());
+        b.send(2, s.b().localRtp());
+        assertArrayEquals(Phone.rtp(0, b.ssrc, 160, 2), a.receive());
+        LegStats sa = s.a().stats();
+        assertEquals(1, sa.rtcpIn());
+        assertEquals(2, sa.packetsIn());
+        assertEquals(1, s.b().stats().rtcpIn());
+    }
+
+    @Test
+    void unencryptedSrtpLegIsAuthenticatedInClearAndTheOtherLegStaysEncrypted() throws IOException {
+        SessionParams clear = new SessionParams(true, true, false, -1, -1, false, false);
+        RelaySession s = engine.openSession(SdesConfig.DEFAULT.withUnencryptedSrtp(true), SdesConfig.DEFAULT);
+        var ans = assertInstanceOf(SdesOutcome.Secure.class,
+                s.a().answerOffer(a.media(a.cryptoLine(SrtpSuite.AES_CM_128_HMAC_SHA1_80, clear))));
+        assertTrue(ans.local().params().unencryptedSrtp() && ans.local().params().unencryptedSrtcp());
+        a.relayKey(ans.local().toSdpValue());
+        SdesOffer offer = s.b().createOffer();
+        assertTrue(offer.lines().stream().noneMatch(l -> l.contains("UNENCRYPTED")), "B's leg is offered encryption");
+        b.relayKey(offer.lines().get(0));
+        s.b().acceptAnswer(offer, b.media(b.cryptoLine(SrtpSuite.AES_CM_128_HMAC_SHA1_80)));
+
+        byte[] plain = Phone.rtp(0, a.ssrc, 160, 0x11);
+        byte[] wire = a.send(0x11, s.a().localRtp());
+        assertArrayEquals(plain, java.util.Arrays.copyOf(wire, plain.length), "A sends its payload in clear");
+        assertArrayEquals(plain, b.receive(), "B receives it encrypted with B's key and decrypts it");
+        // B -> A: the relay authenticates toward A but leaves the payload clear
+        b.send(0x22, s.b().localRtp());
+        byte[] buf = new byte[2048];
+        java.net.DatagramPacket dp = new java.net.DatagramPacket(buf, buf.length);
+        a.socket.receive(dp);
+        byte[] toA = java.util.Arrays.copyOf(buf, dp.getLength());
+        byte[] plainB = Phone.rtp(0, b.ssrc, 160, 0x22);
+        assertEquals(plainB.length + 10, toA.length);
+        assertArrayEquals(plainB, java.util.Arrays.copyOf(toA, plainB.length));
+        io.palisade.media.srtp.PacketBuffer pb = new io.palisade.media.srtp.PacketBuffer(512).load(toA, 0, toA.length);
+        assertEquals(io.palisade.media.srtp.SrtpStatus.OK, a.rx.unprotectRtp(pb), "tagged with the relay's key for A");
+        // a clear packet changed on the way is still refused
+        byte[] tampered = a.nextPacket(0x33);
+        tampered[40] ^= 1;
+        a.sendRaw(tampered, s.a().localRtp());
+        assertTrue(b.silentFor(200));
+        assertEquals(1, awaitStats(s.a(), x -> x.authFailures() == 1).authFailures());
+        // SRTCP both ways: clear with E=0 on A's leg, encrypted on B's
+        byte[] rr = Phone.receiverReport(a.ssrc, new long[] {b.ssrc, 1, 2, 3});
+        byte[] rrWire = a.protectRtcp(rr);
+        assertEquals(0, rrWire[rr.length] & 0x80, "E flag 0");
+        a.sendRtcpRaw(rrWire, s.a().localRtp());
+        assertArrayEquals(rr, b.receiveRtcp());
+        byte[] sr = Phone.senderReportWithSdes(b.ssrc, new long[] {a.ssrc, 4, 5, 6});
+        b.sendRtcpRaw(b.protectRtcp(sr), s.b().localRtp());
+        assertArrayEquals(sr, a.receiveRtcp());
+        assertEquals(3, s.a().stats().jitter(), "A's clear SRTCP report was read");
+        assertEquals(6, s.b().stats().jitter());
     }
 
     @Test
@@ -264,9 +423,18 @@ class RelayEngineTest {
         });
         assertTrue(full.getMessage().contains("exhausted"));
         assertEquals(all.size() * 2, engine.portPairsInUse());
+        List<Integer> held = new java.util.ArrayList<>();
+        for (RelaySession x : all) {
+            for (RelayLeg leg : List.of(x.a(), x.b())) {
+                held.add(leg.localRtp().getPort());
+                held.add(leg.localRtcp().getPort());
+            }
+        }
         engine.close();
         assertEquals(0, engine.portPairsInUse());
-        for (int p = PORT_MIN; p <= PORT_MAX; p++) {
+        // every port the relay held is free again (not the whole range: on a shared machine another
+        // process may hold a port in it, which the relay skips)
+        for (int p : held) {
             new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p)).close();
         }
     }

@@ -80,12 +80,54 @@ class SdesNegotiatorTest {
     }
 
     @Test
-    void unencryptedSrtcpLineIsRefusedButTheNextLineIsUsed() {
+    void anEncryptedLineIsPreferredToAnUnencryptedSrtcpOne() {
         var out = assertInstanceOf(SdesOutcome.Secure.class, defaults.answer(true,
                 List.of(line(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80) + " UNENCRYPTED_SRTCP",
                         line(2, SrtpSuite.AES_CM_128_HMAC_SHA1_32)), null));
         assertEquals(2, out.local().tag());
-        assertTrue(out.refused().get(0).reason().contains("UNENCRYPTED_SRTCP"));
+        assertEquals(SessionParams.NONE, out.local().params());
+    }
+
+    @Test
+    void unencryptedSrtcpAloneIsAcceptedAndEchoed() {
+        var out = assertInstanceOf(SdesOutcome.Secure.class, defaults.answer(true,
+                List.of(line(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80) + " UNENCRYPTED_SRTCP"), null));
+        assertTrue(out.remote().params().unencryptedSrtcp());
+        assertTrue(out.local().params().unencryptedSrtcp(), "RFC 4568 6.3.2: the answer carries it too");
+        assertFalse(out.local().params().unencryptedSrtp());
+        assertTrue(out.local().toSdpValue().endsWith(" UNENCRYPTED_SRTCP"));
+    }
+
+    @Test
+    void unencryptedSrtpNeedsTheLegsPolicy() {
+        String clear = line(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80) + " UNENCRYPTED_SRTP UNENCRYPTED_SRTCP";
+        var refused = assertInstanceOf(SdesOutcome.Failed.class, defaults.answer(true, List.of(clear), null));
+        assertTrue(refused.diagnostic().contains("UNENCRYPTED_SRTP refused"), refused.diagnostic());
+        var allowed = new SdesNegotiator(SdesConfig.DEFAULT.withUnencryptedSrtp(true));
+        var out = assertInstanceOf(SdesOutcome.Secure.class, allowed.answer(true, List.of(clear), null));
+        assertTrue(out.local().params().unencryptedSrtp());
+        assertTrue(out.local().params().unencryptedSrtcp());
+        // even where allowed, an encrypted line of a less preferred suite wins
+        var out2 = assertInstanceOf(SdesOutcome.Secure.class, allowed.answer(true,
+                List.of(clear, line(2, SrtpSuite.AES_256_CM_HMAC_SHA1_32)), null));
+        assertEquals(2, out2.local().tag());
+    }
+
+    @Test
+    void unencryptedWithAnAeadSuiteIsRefusedForThatLineOnly() {
+        var out = assertInstanceOf(SdesOutcome.Secure.class, defaults.answer(true,
+                List.of(line(1, SrtpSuite.AEAD_AES_256_GCM) + " UNENCRYPTED_SRTCP",
+                        line(2, SrtpSuite.AES_CM_128_HMAC_SHA1_80)), null));
+        assertEquals(2, out.local().tag());
+        assertTrue(out.refused().get(0).reason().contains("AEAD"), out.refused().toString());
+    }
+
+    @Test
+    void anAnswerThatAddsUnencryptedParametersIsRefused() {
+        SdesOffer offer = defaults.offer(null);
+        String answer = line(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80) + " UNENCRYPTED_SRTCP";
+        var out = assertInstanceOf(SdesOutcome.Failed.class, offer.accept(true, List.of(answer)));
+        assertTrue(out.diagnostic().contains("differ from the offer"), out.diagnostic());
     }
 
     @Test

@@ -106,13 +106,6 @@ class SrtpStreamTest {
     }
 
     @Test
-    void unencryptedModesAreRefusedNotSilentlyEncrypted() {
-        MasterKey k = key(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
-        SessionParams clear = new SessionParams(false, true, false, -1, -1, false, false);
-        assertThrows(IllegalArgumentException.class, () -> SrtpStream.sender(SrtpSuite.AES_CM_128_HMAC_SHA1_80, k, clear));
-    }
-
-    @Test
     void closeZeroesAndForbidsUse() {
         MasterKey k = key(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
         SrtpStream tx = SrtpStream.sender(SrtpSuite.AES_CM_128_HMAC_SHA1_80, k, SessionParams.NONE);
