@@ -79,20 +79,27 @@ class CallLeakIT {
                 new Kind("nobody", null, "call-uac-refused.xml", CALLS, null),
                 new Kind("silent", "callee-ring.xml", "call-uac-refused.xml", CALLS, "no answer"),
                 new Kind("mute", "callee-answer.xml", "call-uac-ended.xml", MEDIA_TIMEOUT_CALLS, "media timeout"));
+        // The callees stay up until the server has stopped: one killed while the B2BUA's last BYE to it is on its
+        // way would hold that transaction (and its SIP session) for Timer F, 32 s, which is not a leak.
+        List<Process> callees = new ArrayList<>();
+        try {
+            check(kinds, callees);
+        } finally {
+            for (Process p : callees) {
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void check(List<Kind> kinds, List<Process> callees) throws Exception {
         long t0 = System.nanoTime();
         int recorded = 0;
         for (Kind k : kinds) {
-            Process callee = k.calleeScenario() == null ? null
-                    : rig.callee(k.callee(), k.calleeScenario(), 600_000).process();
-            try {
-                String out = run(k);
-                assertTrue(out.contains("Successful call") , out);
-            } finally {
-                if (callee != null) {
-                    callee.destroy();
-                    callee.waitFor(10, TimeUnit.SECONDS);
-                }
+            if (k.calleeScenario() != null) {
+                callees.add(rig.callee(k.callee(), k.calleeScenario(), 600_000).process());
             }
+            run(k);
             if (k.cause() != null) {
                 recorded += k.calls();
             }
