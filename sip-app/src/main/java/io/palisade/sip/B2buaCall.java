@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.servlet.sip.SipApplicationSession;
 import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
 
 /**
@@ -106,6 +107,9 @@ final class B2buaCall {
     SdesOffer callerLateSdes;
     /** The caller's INVITE supported 100rel (RFC 3262): its 18x are sent reliably. */
     boolean reliableToCaller;
+    /** A reliable 18x with SDP awaits its PRACK; the caller's 2xx waits for it (RFC 3262 section 3). */
+    boolean unackedReliableSdp;
+    SipServletResponse okAwaitingPrack;
     /** Who called whom, in which domain: for redirected branches (3xx to another of our users). */
     String caller;
     String callee;

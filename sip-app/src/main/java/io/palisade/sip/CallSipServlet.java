@@ -343,7 +343,11 @@ public class CallSipServlet extends SipServlet {
     private static void sendProvisional(B2buaCall call, SipServletResponse r) throws IOException {
         if (call.reliableToCaller) {
             try {
+                boolean withSdp = r.getContentLength() > 0;
                 r.sendReliably();
+                if (withSdp) {
+                    call.unackedReliableSdp = true;
+                }
                 return;
             } catch (javax.servlet.sip.Rel100Exception | IllegalStateException e) {
                 LOG.debug("{}: {} sent unreliably: {}", call, r.getStatus(), e.getMessage());
@@ -359,6 +363,18 @@ public class CallSipServlet extends SipServlet {
     @Override
     protected void doPrack(SipServletRequest req) throws ServletException, IOException {
         req.createResponse(200).send(); // RFC 3262 section 3: the PRACK of a reliable provisional; no offer in it
+        B2buaCall call = B2buaCall.of(req.getSession());
+        if (call == null) {
+            return;
+        }
+        synchronized (call) {
+            call.unackedReliableSdp = false;
+            SipServletResponse ok = call.okAwaitingPrack;
+            call.okAwaitingPrack = null;
+            if (ok != null && !call.ended) {
+                ok.send();
+            }
+        }
     }
 
     @Override
@@ -431,7 +447,12 @@ public class CallSipServlet extends SipServlet {
                         call.callerTimerOffer.peerRefreshes(), System.nanoTime());
             }
             ok.setContent(sdpToCaller.getBytes(StandardCharsets.US_ASCII), SDP);
-            ok.send();
+            if (call.unackedReliableSdp) {
+                // RFC 3262 section 3: no 2xx before the PRACK of a reliable provisional that carried SDP
+                call.okAwaitingPrack = ok;
+            } else {
+                ok.send();
+            }
             call.lastSdpToCaller = sdpToCaller;
             call.finalSentToCaller = true;
             call.answeredCaller = true;
@@ -984,6 +1005,9 @@ public class CallSipServlet extends SipServlet {
                         if (b.finalStatus == 0) {
                             cancel(b);
                         }
+                    }
+                    if (call.winner != null && call.winner.finalStatus < 300) {
+                        bye(call.winner.session(), call.winner.flowRoute); // answered, but the caller never heard of it
                     }
                     sendFinal(call, "no answer".equals(cause) ? 408 : 480, null);
                 }

@@ -183,7 +183,8 @@ class CallFlowsIT {
 
     @Test
     void aCallerThatSupports100relGetsReliableProvisionalsAndPracksThem() throws Exception {
-        SippCallRig.Callee bob = rig.callee("bob10", "callee-early-media.xml", 8000);
+        // bob answers at once after his 183: the 200 must wait for alice's PRACK (the scenario expects that order)
+        SippCallRig.Callee bob = rig.callee("bob10", "callee-early-answer.xml", 8000);
         SippCallRig.Caller alice = rig.call("call-uac-100rel.xml", "bob10", 300);
         String seen = bob.received();
         rig.assertSucceeded(alice);
