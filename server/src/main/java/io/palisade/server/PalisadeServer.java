@@ -286,6 +286,9 @@ public final class PalisadeServer implements AutoCloseable {
             }
         }
         if (calls != null) {
+            // what the calls left behind before shutdown ends anything: a leak test reads this line
+            System.out.println("At stop: " + calls.activeCount() + " call(s) in progress; SIP container: "
+                    + (container == null ? "stopped" : container.sessionCounts()));
             calls.close(); // BYE on both legs of calls still up, while the container can still send them
             System.out.println("Call totals: started " + calls.startedCount() + ", answered " + calls.answeredCount()
                     + ", ended " + calls.endedCount());

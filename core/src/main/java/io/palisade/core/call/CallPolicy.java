@@ -25,7 +25,7 @@ public final class CallPolicy {
             "contact", "m", "route", "record-route", "content-length", "l", "max-forwards");
 
     /** Methods this B2BUA handles in a dialog (Allow header, RFC 3261 section 20.5). */
-    public static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE";
+    public static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK";
 
     private CallPolicy() {
     }

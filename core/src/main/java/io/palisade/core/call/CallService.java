@@ -34,6 +34,10 @@ public final class CallService implements AutoCloseable {
     @FunctionalInterface
     public interface Hangup {
         void hangUp(String cause);
+
+        /** Once a second while the call is answered: per-leg timers (RFC 4028 session timers) check themselves. */
+        default void tick(long nowNanos) {
+        }
     }
 
     /**
@@ -134,6 +138,10 @@ public final class CallService implements AutoCloseable {
         this.liveCounters = Objects.requireNonNull(source, "source");
     }
 
+    public CallConfig config() {
+        return config;
+    }
+
     /** Ends records a previous process left open (it stopped with calls up); call once at start-up. */
     public int closeDangling() {
         return store.endDangling(clock.instant(), "server stopped");
@@ -183,10 +191,13 @@ public final class CallService implements AutoCloseable {
         return true;
     }
 
-    /** The relay saw no media on a session for too long. */
+    /**
+     * The relay saw no media on a session for too long. Only an answered call is ended: while it rings there is
+     * normally no media, and the no-answer timeout governs (the SIP side restarts the relay's count at the answer).
+     */
     public void mediaTimeout(String mediaSessionId) {
         Call c = byMedia.get(mediaSessionId);
-        if (c != null) {
+        if (c != null && c.isAnswered()) {
             hangUp(c, "media timeout");
         }
     }
@@ -198,6 +209,12 @@ public final class CallService implements AutoCloseable {
             if (c.answeredAt != null) {
                 if (now - c.answeredNanos >= config.maxDuration().toNanos()) {
                     hangUp(c, "max duration");
+                } else {
+                    try {
+                        c.hangup.tick(now);
+                    } catch (RuntimeException e) {
+                        LOG.warn("call {}: timers failed: {}", c.id, e.toString());
+                    }
                 }
             } else if (now - c.startedNanos >= config.noAnswerTimeout().toNanos()) {
                 hangUp(c, "no answer");

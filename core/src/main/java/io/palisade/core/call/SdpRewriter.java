@@ -125,6 +125,18 @@ public final class SdpRewriter {
         return new Answer.Ok(b.toString(), List.copyOf(common));
     }
 
+    /**
+     * An answer that declines every stream of {@code offer} (RFC 3264 section 6: port 0): what the ACK of a 2xx
+     * that carried an offer says when the B2BUA cannot use that 2xx (a late 2xx of a losing branch).
+     */
+    public static String decline(Sdp offer, String address, long sessionId, long version) {
+        StringBuilder b = header(new LegMedia(address, 0, false, List.of()), sessionId, version);
+        for (Sdp.Media m : offer.media()) {
+            declined(b, m);
+        }
+        return b.toString();
+    }
+
     /** The answer keeps the offer's transport protocol (RFC 3264 section 6): best-effort SRTP offers RTP/AVP. */
     private static String secureAnswerProfile(String offered) {
         return offered.equals("RTP/AVP") ? "RTP/AVP" : "RTP/SAVP";

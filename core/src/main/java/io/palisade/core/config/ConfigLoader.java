@@ -102,6 +102,9 @@ public final class ConfigLoader {
         k.put("media.timeout", "60");
         k.put("call.max-duration", "14400");
         k.put("call.no-answer-timeout", "60");
+        k.put("call.session-expires", "1800");
+        k.put("call.min-session-expires", "90");
+        k.put("call.max-redirects", "3");
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
 
@@ -228,9 +231,18 @@ public final class ConfigLoader {
         }
         MediaSettings media = new MediaSettings(in.optional("media.address"), in.optional("media.public-address"),
                 portMin, portMax, Duration.ofSeconds(in.intIn("media.timeout", 5, 3600)));
+        int sessionExpires = in.intIn("call.session-expires", 10, 86_400);
+        // RFC 4028 section 4 puts the floor at 90 s; smaller values exist for labs and tests only
+        int minSessionExpires = in.intIn("call.min-session-expires", 10, 86_400);
+        if (sessionExpires < minSessionExpires) {
+            problems.add("call.session-expires: must not be below call.min-session-expires");
+            sessionExpires = minSessionExpires;
+        }
         io.palisade.core.call.CallConfig call = new io.palisade.core.call.CallConfig(
                 Duration.ofSeconds(in.intIn("call.max-duration", 10, 7 * 86_400)),
-                Duration.ofSeconds(in.intIn("call.no-answer-timeout", 5, 3600)));
+                Duration.ofSeconds(in.intIn("call.no-answer-timeout", 5, 3600)),
+                Duration.ofSeconds(sessionExpires), Duration.ofSeconds(minSessionExpires),
+                in.intIn("call.max-redirects", 0, 10));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

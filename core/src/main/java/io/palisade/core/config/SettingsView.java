@@ -59,6 +59,9 @@ public final class SettingsView {
         m.put("media.timeout", Long.toString(c.media().timeout().toSeconds()));
         m.put("call.max-duration", Long.toString(c.call().maxDuration().toSeconds()));
         m.put("call.no-answer-timeout", Long.toString(c.call().noAnswerTimeout().toSeconds()));
+        m.put("call.session-expires", Long.toString(c.call().sessionExpires().toSeconds()));
+        m.put("call.min-session-expires", Long.toString(c.call().minSessionExpires().toSeconds()));
+        m.put("call.max-redirects", Integer.toString(c.call().maxRedirects()));
         AdminConfig a = c.admin();
         m.put("admin.enabled", Boolean.toString(a.enabled()));
         m.put("admin.address", a.address());

@@ -87,11 +87,19 @@ class CallServiceTest {
 
     @Test
     void mediaTimeoutHangsUpTheCallOfThatSession() {
-        calls.begin("alice", "bob", "TLS", "m7", hangups::add);
+        CallService.Call c = calls.begin("alice", "bob", "TLS", "m7", hangups::add);
+        calls.answered(c, "TLS", "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80");
         calls.mediaTimeout("m8");
         assertTrue(hangups.isEmpty());
         calls.mediaTimeout("m7");
         assertEquals(List.of("media timeout"), hangups);
+    }
+
+    @Test
+    void aRingingCallWithoutEarlyMediaIsLeftToTheNoAnswerTimer() {
+        calls.begin("alice", "bob", "TLS", "m9", hangups::add);
+        calls.mediaTimeout("m9");
+        assertTrue(hangups.isEmpty(), "ringing has no media; only the no-answer timeout ends it");
     }
 
     @Test

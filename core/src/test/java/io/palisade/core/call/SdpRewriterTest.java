@@ -84,4 +84,27 @@ class SdpRewriterTest {
         assertEquals(1, ok.sdp().split("a=recvonly", -1).length - 1);
         assertFalse(ok.sdp().contains("a=sendrecv"));
     }
+
+    @Test
+    void aForwardedHoldKeepsTheDirectionAndTheAnswerComesBackFromTheOtherParty() {
+        // re-offer from the caller, forwarded: sendonly passes; the callee's recvonly passes back in the answer
+        Sdp hold = SdpTest.parse(SdpTest.OFFER.replace("a=sendrecv", "a=sendonly"));
+        String fwd = SdpRewriter.offer(hold, 0, new SdpRewriter.LegMedia("203.0.113.5", 20006, false, List.of()), 9, 4);
+        assertEquals("sendonly", SdpTest.parse(fwd).media().get(0).direction());
+        Sdp calleeAnswer = SdpTest.parse("v=0\r\nc=IN IP4 198.51.100.7\r\nm=audio 30000 RTP/AVP 0\r\na=recvonly\r\n");
+        SdpRewriter.Answer.Ok ok = assertInstanceOf(SdpRewriter.Answer.Ok.class, SdpRewriter.answer(hold, 0, calleeAnswer,
+                new SdpRewriter.LegMedia("203.0.113.5", 20004, true, List.of(OUR_KEY_LINE)), 9, 3));
+        assertEquals("recvonly", SdpTest.parse(ok.sdp()).media().get(0).direction());
+        assertFalse(ok.sdp().contains("198.51.100.7"), ok.sdp());
+    }
+
+    @Test
+    void aDeclineRejectsEveryStreamWithPortZeroAndCarriesNoKeys() {
+        Sdp offer = SdpTest.parse(SdpTest.OFFER);
+        String d = SdpRewriter.decline(offer, "203.0.113.5", 9, 1);
+        Sdp sdp = SdpTest.parse(d);
+        assertEquals(offer.media().size(), sdp.media().size());
+        sdp.media().forEach(m -> assertEquals(0, m.port(), d));
+        assertFalse(d.contains("a=crypto"), d);
+    }
 }

@@ -88,6 +88,26 @@ public final class RelayLeg {
         return out;
     }
 
+    /**
+     * Whether an offer from this leg's peer would be refused, without applying anything: a re-offer is checked
+     * before it is forwarded, and answered ({@link #answerOffer}) only once the other party accepted it.
+     *
+     * @return the diagnostic of the refusal, or empty when the offer is acceptable
+     */
+    public synchronized java.util.Optional<String> refusal(RemoteMedia media) {
+        SdesOutcome out = negotiator.answer(media.secureProfile(), media.cryptoLines(), local);
+        if (out instanceof SdesOutcome.Failed f) {
+            return java.util.Optional.of(f.diagnostic());
+        }
+        if (out instanceof SdesOutcome.Secure s) {
+            s.remote().destroy();
+            if (local == null || s.local().key() != local.key()) {
+                s.local().destroy(); // a fresh key made for the check; a key shared with the current one stays
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Makes an offer for this leg (keys kept from the current one when the suite is still offered). */
     public synchronized SdesOffer createOffer() {
         return negotiator.offer(local);

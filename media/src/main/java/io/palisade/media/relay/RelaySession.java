@@ -35,6 +35,21 @@ public final class RelaySession implements AutoCloseable {
         return b;
     }
 
+    /**
+     * Counts the media timeout from now, and raises it again if it comes: the call was just answered, and silence
+     * while it rang (no early media) says nothing about the call.
+     */
+    public void restartTimeout() {
+        if (closed) {
+            return;
+        }
+        io.call(() -> {
+            lastActivityNanos = System.nanoTime();
+            timeoutRaised = false;
+            return null;
+        });
+    }
+
     public boolean isClosed() {
         return closed;
     }

@@ -404,6 +404,30 @@ class RelayEngineTest {
     }
 
     @Test
+    void aRestartedTimeoutIsRaisedAgainAfterTheFullInterval() throws Exception {
+        RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        assertEquals(s.id(), timeouts.poll(5, TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        s.restartTimeout(); // the call was answered: silence while it rang does not count
+        assertEquals(s.id(), timeouts.poll(5, TimeUnit.SECONDS), "raised again once the interval passed anew");
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(400), "not before the full interval");
+    }
+
+    @Test
+    void aReofferIsCheckedWithoutTouchingTheLegsKeys() throws IOException {
+        RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        a.send(1, s.a().localRtp());
+        assertArrayEquals(Phone.rtp(0, a.ssrc, 160, 1), b.receive());
+        assertTrue(s.a().refusal(a.media(a.myKey.toSdpValue())).isEmpty(), "the same offer again is acceptable");
+        assertTrue(s.a().refusal(a.media(null)).isPresent(), "plain RTP on an SRTP-required leg is refused");
+        // the checks changed nothing: media still flows with the keys in use
+        a.send(2, s.a().localRtp());
+        assertArrayEquals(Phone.rtp(1, a.ssrc, 160, 2), b.receive());
+        b.send(3, s.b().localRtp());
+        assertArrayEquals(Phone.rtp(0, b.ssrc, 160, 3), a.receive());
+    }
+
+    @Test
     void portsAreReleasedOnHangUpOnFailureAndOnShutdown() throws IOException {
         RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
         int port = s.a().localRtp().getPort();

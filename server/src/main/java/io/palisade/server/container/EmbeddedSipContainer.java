@@ -36,6 +36,8 @@ public final class EmbeddedSipContainer {
     private final List<Listener> listeners;
     private SipStandardService service;
 
+    private volatile SipStandardManager manager;
+
     public EmbeddedSipContainer(Path base, Properties stackProperties, List<Listener> listeners) {
         this.base = base;
         this.stackProperties = stackProperties;
@@ -98,11 +100,20 @@ public final class EmbeddedSipContainer {
         context.setPath("/palisade");
         context.setParent(host);
         context.addLifecycleListener(new SipContextConfig());
-        context.setManager(new SipStandardManager());
+        SipStandardManager manager = new SipStandardManager();
+        context.setManager(manager);
+        this.manager = manager;
         host.addChild(context);
         if (!context.getAvailable()) {
             throw new IllegalStateException("the Palisade SIP application did not start; see the log above");
         }
+    }
+
+    /** Application sessions and SIP sessions the container holds now (what a leak of call state would grow). */
+    public String sessionCounts() {
+        SipStandardManager m = manager;
+        return m == null ? "unknown" : m.getActiveSipApplicationSessions() + " application session(s), "
+                + m.getActiveSipSessions() + " SIP session(s)";
     }
 
     public void stop() {

@@ -188,17 +188,6 @@ class CallIT {
     }
 
     @Test
-    void holdIsAnsweredByTheB2buaOnTheCallersLeg() throws Exception {
-        Callee bob = callee("bob5", "callee-answer.xml");
-        Caller alice = call("call-uac-hold.xml", "bob5");
-        String seen = bob.received();
-        // the scenario itself checks that the re-INVITE with a=sendonly is answered with a=recvonly
-        assertEquals(0, alice.result().exitCode(), alice.result().output() + "\n" + alice.log() + "\nserver:\n" + server.output());
-        assertEquals(1, seen.split("INVITE sip:", -1).length - 1, "the re-INVITE must not reach the callee:\n" + seen);
-        assertRecord("bob5", "caller BYE");
-    }
-
-    @Test
     void aCallWithoutMediaIsEndedOnBothLegs() throws Exception {
         Callee bob = callee("bob6", "callee-answer.xml", 10_000);
         Caller alice = call("call-uac-ended.xml", "bob6");

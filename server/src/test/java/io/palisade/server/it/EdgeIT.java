@@ -279,7 +279,7 @@ class EdgeIT {
             c.send(message);
             r = c.read();
             assertEquals(405, r.status(), r.raw());
-            assertTrue(r.raw().contains("Allow: INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, REGISTER"), r.raw());
+            assertTrue(r.raw().contains("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK, REGISTER"), r.raw());
             c.send(message.replace("MESSAGE", "FROBNICATE").replace("z9hG4bKm", "z9hG4bKn"));
             assertEquals(501, c.read().status(), "an unknown method is not implemented");
             c.send(message.replace("MESSAGE", "BYE").replace("z9hG4bKm", "z9hG4bKy"));

@@ -30,7 +30,7 @@ public final class EdgeValve implements SIPMessageValve {
 
     /** What the application takes; the Allow header lists what it answers (RFC 3261 section 20.5). */
     static final MethodPolicy METHODS = new MethodPolicy(
-            java.util.List.of("INVITE", "ACK", "CANCEL", "BYE", "UPDATE", "OPTIONS", "REGISTER"));
+            java.util.List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "UPDATE", "PRACK", "REGISTER"));
 
     private SIPTransactionStack stack;
 
