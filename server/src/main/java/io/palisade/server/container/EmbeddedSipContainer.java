@@ -109,11 +109,69 @@ public final class EmbeddedSipContainer {
         }
     }
 
-    /** Application sessions and SIP sessions the container holds now (what a leak of call state would grow). */
+    /**
+     * Application sessions and SIP sessions the container holds now (what a leak of call state would grow), and how
+     * many of the SIP sessions are over and only wait for the stack to report their INVITE transaction ended (the
+     * container frees a session when that notice comes; for the last calls before a stop it may not have come yet).
+     */
     public String sessionCounts() {
         SipStandardManager m = manager;
-        return m == null ? "unknown" : m.getActiveSipApplicationSessions() + " application session(s), "
-                + m.getActiveSipSessions() + " SIP session(s)";
+        if (m == null) {
+            return "unknown";
+        }
+        int pending = 0;
+        try {
+            for (var it = m.getAllSipSessions(); it.hasNext(); ) {
+                if (awaitingTransactionEnd(it.next())) {
+                    pending++;
+                }
+            }
+        } catch (RuntimeException e) {
+            pending = -1;
+        }
+        return m.getActiveSipApplicationSessions() + " application session(s), " + m.getActiveSipSessions()
+                + " SIP session(s) (" + pending + " ended, awaiting the stack's transaction-ended notice)";
+    }
+
+    private static boolean awaitingTransactionEnd(org.mobicents.servlet.sip.core.session.MobicentsSipSession s) {
+        if (s.getState() != javax.servlet.sip.SipSession.State.TERMINATED || !s.isReadyToInvalidate()
+                || !s.getInvalidateWhenReady()) {
+            return false;
+        }
+        for (javax.sip.Transaction t : s.getOngoingTransactions()) {
+            if (t.getState() != javax.sip.TransactionState.TERMINATED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A few of the SIP sessions still held, one line each (state, the creating request's method, the remote party,
+     * open transactions), for the at-stop report when something was left: no credentials or bodies.
+     */
+    public java.util.List<String> leftoverSessions(int max) {
+        SipStandardManager m = manager;
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (m == null) {
+            return out;
+        }
+        try {
+            for (var it = m.getAllSipSessions(); it.hasNext() && out.size() < max; ) {
+                org.mobicents.servlet.sip.core.session.MobicentsSipSession s = it.next();
+                var req = s.getSessionCreatingTransactionRequest();
+                StringBuilder tx = new StringBuilder();
+                for (javax.sip.Transaction t : s.getOngoingTransactions()) {
+                    tx.append(t.getRequest().getMethod()).append('/').append(t.getState()).append(' ');
+                }
+                out.add("state=" + s.getState() + " created-by=" + (req == null ? "?" : req.getMethod())
+                        + " remote=" + s.getRemoteParty() + " ready=" + s.isReadyToInvalidate()
+                        + " invalidate-when-ready=" + s.getInvalidateWhenReady() + " transactions=[" + tx.toString().trim() + "]");
+            }
+        } catch (RuntimeException e) {
+            out.add("(could not list: " + e.getClass().getSimpleName() + ")");
+        }
+        return out;
     }
 
     public void stop() {
