@@ -239,13 +239,12 @@ public final class PalisadeServer implements AutoCloseable {
         boolean deep = config.logLevel().equals("DEBUG") || config.logLevel().equals("TRACE");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", deep ? "DEBUG" : "ERROR");
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "false");
-        // AGGRESSIVE_CLEANUP (strategy Normal) costs an encode and a re-parse per transaction (about a fifth of a
-        // registration's CPU, measured), and RELEASE_REFERENCES_STRATEGY=None was faster; but with None the stack
-        // reported ended INVITE transactions to the container late, so the SIP sessions of the last calls were still
-        // held when CallLeakIT stopped the server (30 of 6,500 against 2 with Normal). Kept Normal until that delay is
-        // understood. The container's per-request state of REGISTER/OPTIONS is detached once answered either way
-        // (ContainerMessages.releaseTransactionState).
-        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        // Not AGGRESSIVE_CLEANUP (= strategy Normal): it encodes each finished request and response to bytes and, when
+        // the transaction ends, parses the request again, on every transaction (measured: a fifth of the CPU of a
+        // registration, the re-parse on the single timer thread over UDP). The memory it saved over UDP's Timer J
+        // was mostly the container's per-request state, which the servlets now detach once they have answered
+        // (ContainerMessages.releaseTransactionState). CallLeakIT checks that no session outlives its calls.
+        p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "None");
         // JAIN-SIP sets the UDP socket's receive buffer to 64 KiB (the kernel default is larger): a few dozen
         // datagrams, which one collection pause of the single receiving thread overflows; every datagram lost there
         // costs the client a 500 ms retransmission. 2 MiB holds a pause's worth at thousands of requests a second

@@ -128,7 +128,14 @@ class CallLeakIT {
         String ports = poll(CallLeakIT::relaySockets, String::isEmpty, Duration.ofSeconds(10));
         assertEquals("", ports, "relay sockets still open");
 
-        // at stop: nothing in the call service, the relay or the SIP container (sessions are invalidated when ready)
+        // at stop: nothing in the call service, the relay or the SIP container (sessions are invalidated when ready).
+        // JAIN-SIP tells the container a transaction ended only when the transaction's linger timer fires, 8 s after
+        // it terminated (gov.nist.javax.sip.LINGER_TIMER), and the container frees a session on that notice; nothing
+        // shows the container's sessions from outside meanwhile, so wait that timer out once the last call is over.
+        long lingerOver = System.nanoTime() + TimeUnit.SECONDS.toNanos(8 + 3);
+        while (System.nanoTime() < lingerOver) {
+            TimeUnit.MILLISECONDS.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(lingerOver - System.nanoTime())));
+        }
         server.stop(Duration.ofSeconds(60)); // SIGTERM: the exit code is 143
         String log = server.output();
         server = null;
@@ -139,16 +146,8 @@ class CallLeakIT {
         assertTrue(log.contains("Media relay at stop: 0 session(s) open, 0 port pair(s) in use"), tail(log));
         System.out.println("CallLeakIT: " + at.group());
         String left = log.lines().filter(l -> l.startsWith("  left: ")).collect(java.util.stream.Collectors.joining("\n"));
-        // Every SIP session still held must be over and wait only for JAIN-SIP to report its INVITE transaction
-        // ended (seen: only the last few calls before the stop, consecutive call numbers of the last batch); a
-        // session of a call in any other state, or with a transaction still open, is a leak. One application
-        // session per such SIP session, and only a handful of them.
-        int sessions = Integer.parseInt(at.group(3));
-        int pending = Integer.parseInt(at.group(4));
-        assertEquals(sessions, pending, "SIP sessions held for another reason than the stack's notice:\n" + left);
-        assertEquals(at.group(2), at.group(3), "application sessions without such a SIP session:\n" + left);
-        assertTrue(pending <= 50, "more ended sessions waiting than the last calls before a stop explain: " + pending
-                + "\n" + left);
+        assertEquals("0", at.group(2), at.group() + "\n" + left);
+        assertEquals("0", at.group(3), at.group() + "\n" + left);
     }
 
     private String run(Kind k) throws Exception {
