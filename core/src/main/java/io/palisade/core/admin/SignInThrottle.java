@@ -20,16 +20,16 @@ public final class SignInThrottle {
     private final int freeFailures;
     private final Duration maxLockout;
     private final Clock clock;
-    private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<String, Attempts> entries = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Attempts> eldest) {
             return size() > MAX_KEYS;
         }
     };
 
-    private static final class Entry {
+    private static final class Attempts {
         int failures;
         Instant lockedUntil = Instant.MIN;
     }
@@ -49,7 +49,7 @@ public final class SignInThrottle {
         Instant now = clock.instant();
         Instant until = Instant.MIN;
         for (String key : keys(username, source)) {
-            Entry e = entries.get(key);
+            Attempts e = entries.get(key);
             if (e != null && e.lockedUntil.isAfter(until)) {
                 until = e.lockedUntil;
             }
@@ -60,7 +60,7 @@ public final class SignInThrottle {
     public synchronized void failed(String username, String source) {
         Instant now = clock.instant();
         for (String key : keys(username, source)) {
-            Entry e = entries.computeIfAbsent(key, k -> new Entry());
+            Attempts e = entries.computeIfAbsent(key, k -> new Attempts());
             e.failures++;
             int over = e.failures - freeFailures;
             if (over > 0) {
