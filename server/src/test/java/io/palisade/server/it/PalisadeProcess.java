@@ -166,7 +166,7 @@ final class PalisadeProcess implements AutoCloseable {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         jcmdOutput(jcmd, "GC.run");
         String info = jcmdOutput(jcmd, "GC.heap_info");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("heap\\s+total[^\\n]*?used (\\d+)K").matcher(info);
         if (!m.find()) {
             throw new IllegalStateException("no heap figures in jcmd GC.heap_info:\n" + info);
         }
