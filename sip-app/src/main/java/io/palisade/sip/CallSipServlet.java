@@ -311,6 +311,9 @@ public class CallSipServlet extends SipServlet {
             if (b == null) {
                 return; // a provisional response to a re-INVITE we forwarded: the caller's own re-INVITE had its 100
             }
+            if (b.finalStatus != 0) {
+                return; // a provisional overtaken by its branch's final response (UDP may reorder): stale
+            }
             b.provisional = true;
             if (b.cancelWanted || call.ended || call.cancelled || call.winner != null) {
                 cancel(b);

@@ -92,6 +92,8 @@ public final class EmbeddedSipContainer {
             handler.setSignalingTransport(l.transport());
             service.addConnector(connector);
         }
+        // Messages of one call in the order their connection delivered them (see CallOrderedExecutor)
+        CallOrderedExecutor.install(Integer.parseInt(stackProperties.getProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "16")));
         service.start();
 
         SipStandardContext context = new SipStandardContext();

@@ -167,8 +167,6 @@ class CallFlowsIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Flaky, issue 4 stays open: failed once in six fresh-clone runs (SIPp's caller reported"
-            + " EAGAIN and a closed socket mid-call); not investigated in the time left")
     void aRedirectToAnotherOfOurUsersIsFollowed() throws Exception {
         SippCallRig.Callee moved = rig.callee("bob8", "callee-redirect.xml", 6000, "target", "bob9");
         SippCallRig.Callee bob = rig.callee("bob9", "callee-answer.xml", 6000);
@@ -184,9 +182,6 @@ class CallFlowsIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Known defect, issue 4 stays open: when the callee sends 183 and 200 back to back, the"
-            + " container may handle the two responses on different threads and relay the 200 to the caller before the"
-            + " reliable 183 (failed once in five fresh-clone runs: the caller got 200 while expecting 183)")
     void aCallerThatSupports100relGetsReliableProvisionalsAndPracksThem() throws Exception {
         // bob answers at once after his 183: the 200 must wait for alice's PRACK (the scenario expects that order)
         SippCallRig.Callee bob = rig.callee("bob10", "callee-early-answer.xml", 8000);
