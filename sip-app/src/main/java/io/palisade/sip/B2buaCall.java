@@ -23,13 +23,23 @@ final class B2buaCall {
     static final class Branch {
         final SipServletRequest invite;
         final javax.servlet.sip.SipURI flowRoute;
+        /** The registered contact it rings, the user it belongs to, and the Session-Expires it asked for. */
+        final io.palisade.core.location.Binding contact;
+        final String callee;
+        final int sessionExpires;
         int finalStatus;
         boolean provisional;
         boolean cancelWanted;
+        /** A branch sent again after a 422 (RFC 4028 section 7.4) is not sent a third time. */
+        boolean retriedAfter422;
 
-        Branch(SipServletRequest invite, javax.servlet.sip.SipURI flowRoute) {
+        Branch(SipServletRequest invite, javax.servlet.sip.SipURI flowRoute, io.palisade.core.location.Binding contact,
+               String callee, int sessionExpires) {
             this.invite = invite;
             this.flowRoute = flowRoute;
+            this.contact = contact;
+            this.callee = callee;
+            this.sessionExpires = sessionExpires;
         }
 
         SipSession session() {

@@ -194,23 +194,50 @@ public class CallSipServlet extends SipServlet {
     /** Sends an INVITE to each of {@code contacts} (parallel forking); the callee leg keeps one security policy. */
     private void ring(B2buaCall call, List<Binding> contacts, String callee) throws IOException, ServletException {
         CallPolicy.LegSecurity secB = CallPolicy.legSecurity(call.calleeTransport);
-        B2buaHelper b2b = call.callerInvite.getB2buaHelper();
+        int sessionExpires = (int) PalisadeSipServices.get().calls().service().config().sessionExpires().toSeconds();
         List<B2buaCall.Branch> added = new ArrayList<>();
         for (Binding contact : contacts) {
             if (CallPolicy.legSecurity(contact.flow().transport()) != secB) {
                 continue; // the relay's callee leg has one policy: such contacts ring on their next call
             }
-            SipServletRequest inv = b2b.createRequest(call.callerInvite, false, Map.of(
-                    "From", List.of(CallPolicy.assertedIdentity(call.caller, call.domain)),
-                    "To", List.of(CallPolicy.assertedIdentity(callee, call.domain))));
-            prepareCalleeInvite(inv, contact, call.caller, call.domain, call.calleeSdp);
-            B2buaCall.Branch b = new B2buaCall.Branch(inv, flowRoute(contact.flow()));
-            call.branches.add(b);
-            added.add(b);
+            added.add(branch(call, contact, callee, sessionExpires));
         }
         for (B2buaCall.Branch b : added) {
             b.invite.send();
         }
+    }
+
+    /** A new INVITE toward one contact of the callee, added to the call's branches (not sent yet). */
+    private B2buaCall.Branch branch(B2buaCall call, Binding contact, String callee, int sessionExpires)
+            throws IOException, ServletException {
+        SipServletRequest inv = call.callerInvite.getB2buaHelper().createRequest(call.callerInvite, false, Map.of(
+                "From", List.of(CallPolicy.assertedIdentity(call.caller, call.domain)),
+                "To", List.of(CallPolicy.assertedIdentity(callee, call.domain))));
+        prepareCalleeInvite(inv, contact, call.caller, call.domain, call.calleeSdp, sessionExpires);
+        B2buaCall.Branch b = new B2buaCall.Branch(inv, flowRoute(contact.flow()), contact, callee, sessionExpires);
+        call.branches.add(b);
+        return b;
+    }
+
+    /**
+     * A branch refused with 422 (RFC 4028 section 7.4): the same contact is rung again, once, asking for the
+     * 422's Min-SE. True when the retry went out.
+     */
+    private boolean retryAfter422(B2buaCall call, B2buaCall.Branch b, SipServletResponse resp)
+            throws IOException, ServletException {
+        if (b.retriedAfter422) {
+            return false;
+        }
+        java.util.OptionalInt interval = SessionTimer.retryInterval(resp.getHeader("Min-SE"), b.sessionExpires);
+        if (interval.isEmpty()) {
+            return false;
+        }
+        B2buaCall.Branch again = branch(call, b.contact, b.callee, interval.getAsInt());
+        again.retriedAfter422 = true;
+        LOG.info("{}: the callee asked for a session interval of at least {} s; ringing it again", call,
+                interval.getAsInt());
+        again.invite.send();
+        return true;
     }
 
     private static List<Binding> lookup(PalisadeSipServices services, String user, String host) {
@@ -227,8 +254,8 @@ public class CallSipServlet extends SipServlet {
         return List.of();
     }
 
-    private void prepareCalleeInvite(SipServletRequest inv, Binding contact, String caller, String domain, String sdp)
-            throws IOException, ServletException {
+    private void prepareCalleeInvite(SipServletRequest inv, Binding contact, String caller, String domain, String sdp,
+                                     int sessionExpires) throws IOException, ServletException {
         List<String> drop = new ArrayList<>();
         for (Iterator<String> it = inv.getHeaderNames(); it.hasNext(); ) {
             String h = it.next();
@@ -246,7 +273,7 @@ public class CallSipServlet extends SipServlet {
         // RFC 4028 section 7.1: we ask the callee to refresh; the caller's own timer is negotiated on its leg
         CallConfig cc = PalisadeSipServices.get().calls().service().config();
         inv.setHeader("Supported", "timer");
-        inv.setHeader("Session-Expires", cc.sessionExpires().toSeconds() + ";refresher=uas");
+        inv.setHeader("Session-Expires", sessionExpires + ";refresher=uas");
         inv.setHeader("Min-SE", Long.toString(cc.minSessionExpires().toSeconds()));
         if (sdp != null) {
             inv.setContent(sdp.getBytes(StandardCharsets.US_ASCII), SDP);
@@ -502,8 +529,12 @@ public class CallSipServlet extends SipServlet {
                 return;
             }
             b.finalStatus = resp.getStatus();
-            if (resp.getStatus() >= 300 && resp.getStatus() < 400 && call.winner == null && !call.cancelled && !call.ended) {
+            boolean live = call.winner == null && !call.cancelled && !call.ended;
+            if (resp.getStatus() >= 300 && resp.getStatus() < 400 && live) {
                 followRedirect(call, resp);
+            }
+            if (resp.getStatus() == 422 && live) {
+                retryAfter422(call, b, resp);
             }
             if (call.winner != null || call.cancelled || call.ended || !call.allBranchesFinal()) {
                 return;

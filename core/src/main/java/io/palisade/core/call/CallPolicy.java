@@ -61,7 +61,8 @@ public final class CallPolicy {
 
     /**
      * The status the caller gets for one failed branch: codes the caller can act on pass; the callee's own
-     * challenges, redirects (which would reveal its contacts) and server errors become 480.
+     * challenges, redirects (which would reveal its contacts), server errors and refusals of what the B2BUA itself put
+     * in the callee's INVITE (420 and 421 about extensions, 422 about its session interval, 423) become 480.
      */
     public static int callerStatusFor(int calleeStatus) {
         if (calleeStatus >= 600) {
@@ -72,7 +73,7 @@ public final class CallPolicy {
             return 480;
         }
         return switch (calleeStatus) {
-            case 401, 407, 404, 410, 423 -> 480;
+            case 401, 407, 404, 410, 420, 421, 422, 423 -> 480;
             default -> calleeStatus;
         };
     }

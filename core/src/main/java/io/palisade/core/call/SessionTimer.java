@@ -107,6 +107,26 @@ public final class SessionTimer {
         return new UasDecision.Use(new SessionExpires(seconds, Optional.of(r)), r == Refresher.UAC);
     }
 
+    /** The largest Min-SE a 422 may make the B2BUA retry with: a longer interval is no session timer at all. */
+    public static final int MAX_RETRY_SE = 86_400;
+
+    /**
+     * After a 422 to an INVITE that asked for {@code askedSeconds} (RFC 4028 section 7.4), the interval to ask for
+     * again: the 422's Min-SE, when it is well formed, larger than what was asked and at most {@link #MAX_RETRY_SE};
+     * otherwise the branch fails as it is.
+     */
+    public static java.util.OptionalInt retryInterval(String minSe, int askedSeconds) {
+        Optional<SessionExpires> m = parse(minSe);
+        if (m.isEmpty() || m.get().refresher().isPresent()) {
+            return java.util.OptionalInt.empty();
+        }
+        int seconds = m.get().seconds();
+        if (seconds <= askedSeconds || seconds > MAX_RETRY_SE) {
+            return java.util.OptionalInt.empty();
+        }
+        return java.util.OptionalInt.of(seconds);
+    }
+
     /**
      * The timer of a leg where the B2BUA is the UAC, from the 2xx's Session-Expires (null when absent: no timer,
      * section 7.2). We ask the UAS to refresh; if it names us, we do.

@@ -37,6 +37,8 @@ class CallPolicyTest {
         assertEquals(480, CallPolicy.callerStatusFor(302));
         assertEquals(480, CallPolicy.callerStatusFor(407));
         assertEquals(480, CallPolicy.callerStatusFor(503));
+        assertEquals(480, CallPolicy.callerStatusFor(422), "the callee leg's session interval is the B2BUA's business");
+        assertEquals(480, CallPolicy.callerStatusFor(420));
         assertEquals(603, CallPolicy.callerStatusFor(603));
         assertEquals(603, CallPolicy.callerStatusFor(699));
     }

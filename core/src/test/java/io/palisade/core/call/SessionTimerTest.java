@@ -30,6 +30,15 @@ class SessionTimerTest {
     }
 
     @Test
+    void section7_4_a422IsRetriedWithItsMinSeOnlyWhenThatIsLargerAndSane() {
+        assertEquals(java.util.OptionalInt.of(3600), SessionTimer.retryInterval("3600", 1800));
+        assertEquals(java.util.OptionalInt.of(86_400), SessionTimer.retryInterval(" 86400 ", 1800));
+        for (String useless : new String[] {null, "", "abc", "1800", "900", "86401", "3600;refresher=uac", "-1"}) {
+            assertTrue(SessionTimer.retryInterval(useless, 1800).isEmpty(), String.valueOf(useless));
+        }
+    }
+
+    @Test
     void section9_tooSmallIsRejectedWith422WhenTheUacSupportsTimer() {
         var d = SessionTimer.asUas("30", true, true, 90);
         assertEquals(new SessionTimer.UasDecision.Reject(90), d);
