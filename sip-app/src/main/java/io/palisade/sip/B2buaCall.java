@@ -133,6 +133,10 @@ final class B2buaCall {
     io.palisade.core.call.SessionTimer.UasDecision.Use callerTimerOffer;
     /** The caller acknowledged our 2xx; before that a BYE to it waits (RFC 3261 section 15). */
     boolean callerAcked;
+    /** When our 2xx to the caller's INVITE went out (0: not yet); the caller has 64*T1 to acknowledge it. */
+    long okSentNanos;
+    /** When the 2xx that waits for the caller's PRACK was held back (0: none held). */
+    long okHeldNanos;
     boolean byeCallerOnAck;
     /** An UPDATE we sent to refresh a leg is on its way. */
     boolean refreshInFlight;

@@ -173,7 +173,7 @@ public class CallSipServlet extends SipServlet {
                 call.call = calls.service().begin(caller, callee, callerTransport, media.id(), new CallService.Hangup() {
                     @Override
                     public void hangUp(String cause) {
-                        CallSipServlet.this.hangUp(call, cause);
+                        CallSipServlet.hangUp(call, cause);
                     }
 
                     @Override
@@ -403,6 +403,7 @@ public class CallSipServlet extends SipServlet {
             call.okAwaitingPrack = null;
             if (ok != null && !call.ended) {
                 ok.send();
+                call.okSentNanos = System.nanoTime();
             }
         }
     }
@@ -480,8 +481,10 @@ public class CallSipServlet extends SipServlet {
             if (call.unackedReliableSdp) {
                 // RFC 3262 section 3: no 2xx before the PRACK of a reliable provisional that carried SDP
                 call.okAwaitingPrack = ok;
+                call.okHeldNanos = System.nanoTime();
             } else {
                 ok.send();
+                call.okSentNanos = System.nanoTime();
             }
             call.lastSdpToCaller = sdpToCaller;
             call.finalSentToCaller = true;
@@ -993,6 +996,14 @@ public class CallSipServlet extends SipServlet {
             if (call.ended || !call.answeredCaller) {
                 return;
             }
+            if (call.okAwaitingPrack != null && now - call.okHeldNanos > RETRANSMISSION_WINDOW_NANOS) {
+                noPrack(call);
+                return;
+            }
+            if (!call.callerAcked && call.okSentNanos != 0 && now - call.okSentNanos > RETRANSMISSION_WINDOW_NANOS) {
+                noAck(call);
+                return;
+            }
             for (boolean callerLeg : new boolean[] {true, false}) {
                 SessionTimer t = callerLeg ? call.callerTimer : call.calleeTimer;
                 if (t == null) {
@@ -1020,8 +1031,39 @@ public class CallSipServlet extends SipServlet {
 
     // ------------------------------------------------------------------ endings
 
+    /** RFC 3261 64*T1: how long a 2xx waits for its ACK, and a reliable provisional for its PRACK (RFC 3262). */
+    static final long RETRANSMISSION_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(32);
+
+    /**
+     * The caller never acknowledged our 2xx (retransmitted for 64*T1): RFC 3261 section 13.3.1.4, the dialog is
+     * confirmed but the session ends with a BYE, here on both legs. Restcomm's own "no ACK" notice never came in
+     * tests (its dialog data is already released), so the call's timer watches for it.
+     */
+    private static void noAck(B2buaCall call) {
+        LOG.info("{}: the caller never acknowledged our 200; ending the call", call);
+        call.callerAcked = true; // the BYE may go now (section 13.3.1.4)
+        hangUp(call, "no ACK");
+    }
+
+    /**
+     * The caller never sent PRACK for our reliable provisional response while the callee's 2xx waited for it:
+     * RFC 3262 section 3, the INVITE is refused with a 5xx, and the callee, who answered, gets a BYE.
+     */
+    private static void noPrack(B2buaCall call) {
+        LOG.info("{}: the caller never acknowledged our reliable provisional response; refusing the call", call);
+        call.okAwaitingPrack = null; // the caller never got this 200: it gets the refusal instead
+        call.finalSentToCaller = false;
+        try {
+            bye(call.winner.session(), call.winner.flowRoute);
+            sendFinal(call, 500, "No PRACK");
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: refusing the call after no PRACK failed: {}", call, e.toString());
+        }
+        finish(call, "no PRACK");
+    }
+
     /** Ends a call from outside a SIP transaction: media timeout, maximum duration, no answer, shutdown. */
-    private void hangUp(B2buaCall call, String cause) {
+    private static void hangUp(B2buaCall call, String cause) {
         synchronized (call) {
             if (call.ended) {
                 return;

@@ -35,7 +35,7 @@ class CallFlowsIT {
         cfg.put("call.session-expires", "1800");
         server = PalisadeProcess.start(data, cfg);
         StringBuilder users = new StringBuilder("user,password\nalice,alice-secret\n");
-        for (int i = 1; i <= 13; i++) {
+        for (int i = 1; i <= 15; i++) {
             users.append("bob").append(i).append(",bob-secret\n");
         }
         Path csv = tmp.resolve("users.csv");
@@ -178,6 +178,31 @@ class CallFlowsIT {
                 "the second INVITE asks for the callee's Min-SE:\n" + seen);
         assertFalse(alice.log().contains("SIP/2.0 422") || alice.log().contains("Min-SE"), "the callee leg's interval stays inside the B2BUA:\n" + alice.log());
         rig.assertRecord("bob13", "caller BYE");
+    }
+
+    @Test
+    void aCallerThatNeverAcksOrNeverPracksIsHungUpAfterTheRetransmissions() throws Exception {
+        // two calls side by side, each waiting out the 64*T1 (32 s) of retransmissions
+        SippCallRig.Callee bob = rig.callee("bob14", "callee-answer.xml", 45_000);
+        SippCallRig.Callee early = rig.callee("bob15", "callee-early-answer.xml", 45_000);
+        java.util.concurrent.CompletableFuture<SippCallRig.Caller> noPrack = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return rig.call("call-uac-100rel-no-prack.xml", "bob15", 300);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        SippCallRig.Caller noAck = rig.call("call-uac-no-ack.xml", "bob14", 300);
+        // RFC 3261 13.3.1.4: the caller without ACK gets a BYE (its scenario requires it), and so does the callee
+        rig.assertSucceeded(noAck);
+        assertTrue(bob.received().contains("BYE sip:"), "the callee's leg ended too");
+        rig.assertRecord("bob14", "no ACK");
+        // RFC 3262 section 3: the caller without PRACK gets 500 (its scenario requires it); the callee, who had
+        // answered while the B2BUA waited for that PRACK, gets a BYE
+        rig.assertSucceeded(noPrack.get(90, java.util.concurrent.TimeUnit.SECONDS));
+        String seen = early.received();
+        assertTrue(seen.contains("BYE sip:"), seen);
+        rig.assertRecord("bob15", "no PRACK");
     }
 
     @Test
