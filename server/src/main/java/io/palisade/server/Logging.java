@@ -25,6 +25,8 @@ final class Logging {
         root.removeAllAppenders();
         ConsoleAppender console = new ConsoleAppender(new RedactingLayout("%d{ISO8601} %-5p [%t] %c{1} - %m%n"),
                 ConsoleAppender.SYSTEM_ERR);
+        // the container's error lines (whole SIP messages with stack traces) are provoked by remote parties
+        console.addFilter(new ContainerLogBudget(20, 200, System::nanoTime));
         root.addAppender(console);
         org.apache.log4j.Level palisade = org.apache.log4j.Level.toLevel(level, org.apache.log4j.Level.INFO);
         root.setLevel(org.apache.log4j.Level.WARN);
