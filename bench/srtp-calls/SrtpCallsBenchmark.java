@@ -96,6 +96,7 @@ public class SrtpCallsBenchmark {
         }
         int maxCalls = steps.stream().mapToInt(Integer::intValue).max().orElseThrow();
         tls = trusting(Path.of(System.getProperty("cert")));
+        windowSeconds = stepSeconds;
 
         // callees register once, for the largest step, 100 per connection (as phones behind one office SBC would)
         List<Conn> calleeConns = new ArrayList<>();
@@ -116,55 +117,85 @@ public class SrtpCallsBenchmark {
         int baselineUdp = serverUdpSockets();
         say("server UDP sockets before the first step: %d", baselineUdp);
 
-        StepResult best = null;
-        StepResult last = null;
+        // a hard stop a little after the budget: whatever step is running, the figures so far are printed
+        Thread watchdog = new Thread(() -> {
+            long wait = deadline + TimeUnit.SECONDS.toNanos(15) - System.nanoTime();
+            LockSupport.parkNanos(Math.max(1, wait));
+            if (System.nanoTime() >= deadline) {
+                say("time budget exceeded during a step: reporting the steps done so far");
+                printFigures("the time budget, during a step (calls of that step were left to the server's shutdown)");
+                Runtime.getRuntime().halt(0);
+            }
+        }, "watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         String stopReason = "the top of the ramp passed (the figure is a lower bound)";
+        double setupSecondsPerCall = 1 / setupRate;
         for (int n : steps) {
             // a step needs its set-up, its hold, the drain, its hang-up and the checks: about this long
-            double needed = n / setupRate + stepSeconds + n / 200.0 + 25;
+            double needed = n * setupSecondsPerCall + stepSeconds + n / 200.0 + 25;
             double left = (deadline - System.nanoTime()) / 1e9;
             if (needed > left) {
-                stopReason = String.format(Locale.ROOT, "time budget: step %d needs about %.0f s, %.0f s left", n,
-                        needed, left);
+                stopReason = String.format(Locale.ROOT, "the time budget: step %d needs about %.0f s, %.0f s left "
+                        + "(the figure is a lower bound)", n, needed, left);
                 break;
             }
             StepResult r = runStep(n, stepSeconds, setupRate, callerConns, callees, callers, baselineUdp);
-            last = r;
+            setupSecondsPerCall = Math.max(setupSecondsPerCall, r.setupSeconds / n);
             String fault = r.fault(lossLimit);
+            String client = r.clientLimit();
+            if (client != null) {
+                // the machine ran out before the server: the step measures the load client, not Palisade
+                say("step %d: NOT COUNTED: %s%s", n, client, fault == null ? "" : "; and " + fault);
+                stopReason = "the load client at step " + n + " (" + client + "); the figure is a lower bound";
+                break;
+            }
             say("step %d: %s", n, fault == null ? "passed" : "FAILED: " + fault);
             if (fault != null) {
-                stopReason = "step " + n + " failed: " + fault;
+                stopReason = "the server at step " + n + ": " + fault;
                 break;
             }
             best = r;
         }
         say("ramp ended: %s", stopReason);
+        printFigures(stopReason);
         for (Conn c : callerConns) {
             c.close();
         }
-        // unregister is not needed: the server is stopped next; closing the flows is enough
+        // no un-REGISTER: the server is stopped next; closing the flows is enough
         for (Conn c : calleeConns) {
             c.close();
         }
+    }
+
+    static volatile StepResult best;
+    static volatile int windowSeconds;
+    static boolean printed;
+
+    static synchronized void printFigures(String stopReason) {
+        if (printed) {
+            return;
+        }
+        printed = true;
         StepResult fig = best;
         System.out.printf(Locale.ROOT, "srtp-calls.concurrent_calls: %d calls%n", fig == null ? 0 : fig.calls);
         if (fig != null) {
             System.out.printf(Locale.ROOT, "srtp-calls.relayed_pps: %.0f packets/s (received by the endpoints during the"
-                    + " %d s window at %d calls)%n", fig.relayedPps, stepSeconds, fig.calls);
+                    + " %d s window at %d calls)%n", fig.relayedPps, windowSeconds, fig.calls);
             System.out.printf(Locale.ROOT, "srtp-calls.loss_at_max: %.4f %%%n", fig.lossPercent());
             System.out.printf(Locale.ROOT, "srtp-calls.auth_failures_at_max: %d packets%n", fig.authFail);
             System.out.printf(Locale.ROOT, "srtp-calls.latency_p50_at_max: %.2f ms%n", fig.latP50 / 1000.0);
-            System.out.printf(Locale.ROOT, "srtp-calls.latency_p99_at_max: %.2f ms%n", fig.latP99 / 1000.0);
+            System.out.printf(Locale.ROOT, "srtp-calls.latency_p99_at_max: %.2f ms (one way through the relay, "
+                    + "client scheduling included)%n", fig.latP99 / 1000.0);
+            System.out.printf(Locale.ROOT, "srtp-calls.sender_lateness_p99_at_max: %.2f ms (how late the load client "
+                    + "sent against the 20 ms clock)%n", fig.lateP99 / 1000.0);
             System.out.printf(Locale.ROOT, "srtp-calls.server_cpu_at_max: %.0f %% of one core (relay I/O threads %.0f %%)%n",
                     fig.serverCpu, fig.relayCpu);
             System.out.printf(Locale.ROOT, "srtp-calls.relay_per_core_at_max: %.0f packets/s (relayed per CPU second of "
                     + "the relay I/O threads; compare media.relay_per_core from bench/run media)%n", fig.relayPerCore);
             System.out.printf(Locale.ROOT, "srtp-calls.client_cpu_at_max: %.0f %% of one core%n", fig.clientCpu);
         }
-        if (last != null && last != best) {
-            System.out.printf(Locale.ROOT, "srtp-calls.first_failed_step: %d calls (%s)%n", last.calls,
-                    last.fault(lossLimit));
-        }
+        System.out.printf(Locale.ROOT, "srtp-calls.stopped_by: %s%n", stopReason);
         System.out.flush();
     }
 
@@ -196,7 +227,23 @@ public class SrtpCallsBenchmark {
         double relayPerCore;
         int callsLeft = -1;
         int udpLeft;
+        double setupSeconds;
+        long nominal;                  // packets the window should carry: 2 streams x 50 packets/s per call
+        long relayDrops;               // datagrams the kernel dropped at the relay's sockets (full receive buffer)
+        long clientDrops;              // ... and at the load client's sockets
         String setupFailures = "";
+
+        /** Why the load client did not offer or take the whole load (then the step says nothing of the server). */
+        String clientLimit() {
+            if (windowSent < 0.995 * nominal) {
+                return String.format(Locale.ROOT, "the load client sent only %.1f %% of the %d packets due",
+                        100.0 * windowSent / nominal, nominal);
+            }
+            if (lossPercent() > 0 && clientDrops > relayDrops && clientDrops >= windowSent - windowReceived) {
+                return clientDrops + " packet(s) dropped at the load client's own sockets";
+            }
+            return null;
+        }
 
         double lossPercent() {
             return windowSent == 0 ? 100 : 100.0 * (windowSent - windowReceived) / windowSent;
@@ -210,7 +257,8 @@ public class SrtpCallsBenchmark {
                 return authFail + " SRTP authentication failure(s) at the endpoints";
             }
             if (lossPercent() > lossLimit) {
-                return String.format(Locale.ROOT, "loss %.3f %% > %.3f %%", lossPercent(), lossLimit);
+                return String.format(Locale.ROOT, "loss %.3f %% > %.3f %% (kernel drops at the relay's sockets %d, "
+                        + "at the client's %d)", lossPercent(), lossLimit, relayDrops, clientDrops);
             }
             if (silentStreams > 0) {
                 return silentStreams + " stream(s) received nothing";
@@ -269,6 +317,7 @@ public class SrtpCallsBenchmark {
                     .append(code == 0 ? "no final response within 15 s" : "final " + code));
             r.setupFailures = fs.toString();
             r.setupFailed = n - r.setUp;
+            r.setupSeconds = (System.nanoTime() - t0) / 1e9;
             say("step %d: %d/%d calls set up in %.1f s%s", n, r.setUp, n, (System.nanoTime() - t0) / 1e9,
                     r.setupFailed > 0 ? " (" + r.setupFailures + ")" : "");
             int udpDuring = serverUdpSockets();
@@ -286,6 +335,7 @@ public class SrtpCallsBenchmark {
             }
             long[] cpu0 = serverCpu();
             long client0 = ticks(Path.of("/proc/self/stat"));
+            long[] drops0 = {udpDrops(serverPid), udpDrops(ProcessHandle.current().pid())};
             Thread.sleep(TimeUnit.SECONDS.toMillis(stepSeconds));
             while (System.nanoTime() < media.windowEnd) {
                 Thread.sleep(1);
@@ -307,6 +357,9 @@ public class SrtpCallsBenchmark {
                 }
                 Thread.sleep(5);
             }
+            r.relayDrops = udpDrops(serverPid) - drops0[0];
+            r.clientDrops = udpDrops(ProcessHandle.current().pid()) - drops0[1];
+            r.nominal = 2L * r.setUp * (1000 / PTIME_MS) * stepSeconds;
             r.windowSent = media.windowSent.get();
             r.windowReceived = media.windowReceived.get();
             for (Endpoint e : media.all()) {
@@ -331,9 +384,11 @@ public class SrtpCallsBenchmark {
             r.clientCpu = 100.0 * (client1 - client0) / tick / secs;
             r.relayPerCore = cpu1[1] > cpu0[1] ? r.windowReceived / ((cpu1[1] - cpu0[1]) / tick) : 0;
             say("step %d: window %d s: sent %d, received %d, lost %d (%.4f %%); whole calls: sent %d, received %d; "
-                    + "SRTP auth failures %d, replays %d, invalid %d, before the key %d; streams with nothing received %d",
+                    + "SRTP auth failures %d, replays %d, invalid %d, before the key %d; streams with nothing received %d; "
+                    + "kernel drops at the relay's sockets %d, at the client's %d",
                     n, stepSeconds, r.windowSent, r.windowReceived, r.windowSent - r.windowReceived, r.lossPercent(),
-                    r.lifeSent, r.lifeReceived, r.authFail, r.replay, r.invalid, r.early, r.silentStreams);
+                    r.lifeSent, r.lifeReceived, r.authFail, r.replay, r.invalid, r.early, r.silentStreams,
+                    r.relayDrops, r.clientDrops);
             say("step %d: relayed %.0f packets/s; one-way latency through the relay p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
                     + " sender lateness p99 %.2f ms; server CPU %.0f %% of a core (relay I/O threads %.0f %%, %.0f packets"
                     + " per relay-core second), load client CPU %.0f %%; server UDP sockets %d (%d before); load average %s",
@@ -420,12 +475,16 @@ public class SrtpCallsBenchmark {
             localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
         }
 
-        /** The relay's address and key for this endpoint are known: start sending (sender thread picks it up). */
-        void start(InetSocketAddress relay, CryptoAttribute relayKey) {
+        /**
+         * The relay's address and key for this endpoint are known. The socket is connected to the relay's port (the
+         * relay sends from the port it receives on): the kernel skips a route lookup per packet and nothing else
+         * reaches the endpoint.
+         */
+        void peer(InetSocketAddress relay, CryptoAttribute relayKey) throws IOException {
+            channel.connect(relay);
             remote = relay;
-            rx = SrtpStream.receiver(relayKey.suite(), relayKey.key(), relayKey.params());
             tx = SrtpStream.sender(SUITE, own.key(), SessionParams.NONE);
-            sending = true;
+            rx = SrtpStream.receiver(relayKey.suite(), relayKey.key(), relayKey.params());
         }
 
         void close() {
@@ -446,9 +505,9 @@ public class SrtpCallsBenchmark {
         }
     }
 
-    /** Histogram in microseconds (1 us buckets to 100 ms, then one overflow bucket), single writer. */
+    /** Histogram in microseconds (10 us buckets to 2 s, then one overflow bucket), single writer. */
     static final class Histogram {
-        final long[] buckets = new long[100_001];
+        final long[] buckets = new long[200_001];
         volatile long count;
         long max;
 
@@ -459,7 +518,7 @@ public class SrtpCallsBenchmark {
             if (us > max) {
                 max = us;
             }
-            buckets[(int) Math.min(us, buckets.length - 1)]++;
+            buckets[(int) Math.min(us / 10, buckets.length - 1)]++;
             count++;
         }
 
@@ -479,7 +538,7 @@ public class SrtpCallsBenchmark {
             for (int i = 0; i < buckets.length; i++) {
                 acc += buckets[i];
                 if (acc >= want && acc > 0) {
-                    return i;
+                    return i * 10 + 5;
                 }
             }
             return -1;
@@ -599,7 +658,7 @@ public class SrtpCallsBenchmark {
                     out.clear();
                     out.limit(p.getLength());
                     try {
-                        e.channel.send(out, e.remote);
+                        e.channel.write(out);
                     } catch (IOException ex) {
                         continue; // closed at the end of the step
                     }
@@ -628,22 +687,26 @@ public class SrtpCallsBenchmark {
                     return;
                 }
                 for (SelectionKey k : selector.selectedKeys()) {
+                    // one datagram per ready socket and select (at 50 packets/s a socket seldom holds two; a second
+                    // read would mostly be a wasted system call, and the next select reports it again anyway)
                     Endpoint e = (Endpoint) k.attachment();
-                    for (int burst = 0; burst < 16; burst++) {
+                    {
                         in.clear();
+                        SrtpStream rx = e.rx;
                         try {
-                            if (e.channel.receive(in) == null) {
-                                break;
+                            if (rx == null) {
+                                if (e.channel.receive(in) != null) {
+                                    e.early++; // media before the key was known: nothing to verify it with
+                                }
+                                continue;
+                            }
+                            if (e.channel.read(in) <= 0) {
+                                continue;
                             }
                         } catch (IOException ex) {
-                            break;
-                        }
-                        long now = System.nanoTime();
-                        SrtpStream rx = e.rx;
-                        if (rx == null) {
-                            e.early++; // media before the key was known: nothing to verify it with
                             continue;
                         }
+                        long now = System.nanoTime();
                         p.set(0, in.position());
                         SrtpStatus st = rx.unprotectRtp(p);
                         if (st == SrtpStatus.OK) {
@@ -1213,7 +1276,8 @@ public class SrtpCallsBenchmark {
                     return;
                 }
                 // keys in place before the ACK: the callee starts sending when the B2BUA's ACK reaches it
-                c.endpoint.start(answer.media(), answer.crypto());
+                c.endpoint.peer(answer.media(), answer.crypto());
+                c.endpoint.sending = true;
                 c.state = 3;
                 c.conn.send(c.inDialog("ACK", cseq, branch()));
                 c.up.complete(null);
@@ -1315,9 +1379,7 @@ public class SrtpCallsBenchmark {
             String tag = token();
             byCallId.put(m.callId(), e);
             tags.put(m.callId(), tag);
-            e.remote = offer.media();
-            e.rx = SrtpStream.receiver(offer.crypto().suite(), offer.crypto().key(), offer.crypto().params());
-            e.tx = SrtpStream.sender(SUITE, e.own.key(), SessionParams.NONE);
+            e.peer(offer.media(), offer.crypto());
             conn.send(response(m, 180, "Ringing", tag, contact, null));
             conn.send(response(m, 200, "OK", tag, contact, sdpBody(user, e, offer.crypto().tag())));
         }
@@ -1378,41 +1440,63 @@ public class SrtpCallsBenchmark {
         return new long[] {all, relay};
     }
 
-    /** UDP sockets the server process holds (its relay ports; SIP itself is TLS only here). */
-    static int serverUdpSockets() {
-        if (serverPid <= 0) {
-            return 0;
-        }
-        java.util.Set<String> udp = new java.util.HashSet<>();
+    /** The machine's UDP sockets: inode -> datagrams dropped (the last column of /proc/net/udp). */
+    static Map<String, Long> udpTable() {
+        Map<String, Long> udp = new java.util.HashMap<>();
         for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
             try {
                 List<String> lines = Files.readAllLines(Path.of(table));
                 for (int i = 1; i < lines.size(); i++) {
                     String[] f = lines.get(i).trim().split("\\s+");
-                    if (f.length > 9) {
-                        udp.add(f[9]);
+                    if (f.length > 12) {
+                        udp.put(f[9], Long.parseLong(f[12]));
                     }
                 }
-            } catch (IOException e) {
-                // no IPv6
+            } catch (IOException | NumberFormatException e) {
+                // no IPv6, or another layout
             }
         }
-        int n = 0;
-        try (var fds = Files.list(Path.of("/proc/" + serverPid + "/fd"))) {
+        return udp;
+    }
+
+    /** The socket inodes a process holds. */
+    static List<String> socketInodes(long pid) {
+        List<String> l = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
                 try {
                     String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[") && udp.contains(target.substring(8, target.length() - 1))) {
-                        n++;
+                    if (target.startsWith("socket:[")) {
+                        l.add(target.substring(8, target.length() - 1));
                     }
                 } catch (IOException e) {
                     // closed meanwhile
                 }
             }
         } catch (IOException e) {
-            return -1;
+            return null;
         }
-        return n;
+        return l;
+    }
+
+    /** UDP sockets the server process holds (its relay ports; SIP itself is TLS only here). */
+    static int serverUdpSockets() {
+        if (serverPid <= 0) {
+            return 0;
+        }
+        Map<String, Long> udp = udpTable();
+        List<String> mine = socketInodes(serverPid);
+        return mine == null ? -1 : (int) mine.stream().filter(udp::containsKey).count();
+    }
+
+    /** Datagrams the kernel dropped so far at the UDP sockets a process holds now. */
+    static long udpDrops(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        Map<String, Long> udp = udpTable();
+        List<String> mine = socketInodes(pid);
+        return mine == null ? 0 : mine.stream().mapToLong(i -> udp.getOrDefault(i, 0L)).sum();
     }
 
     /** Calls in progress according to the server ({@code palisade calls list}); -1 when it cannot be read. */
