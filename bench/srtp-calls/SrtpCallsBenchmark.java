@@ -215,6 +215,7 @@ public class SrtpCallsBenchmark {
         long replay;
         long invalid;
         long early;
+        long earlyAtCallees;
         long silentStreams;
         double relayedPps;
         double latP50;
@@ -344,12 +345,12 @@ public class SrtpCallsBenchmark {
             long client1 = ticks(Path.of("/proc/self/stat"));
             double secs = (System.nanoTime() - w0) / 1e9;
 
-            // ---- stop the media, let stragglers arrive (quiet for 500 ms, at most 5 s), then count
+            // ---- stop the media, let stragglers arrive (quiet for a second, at most 5 s), then count
             media.stopSending();
             long quietSince = System.nanoTime();
             long seen = -1;
             long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (System.nanoTime() < drainEnd && System.nanoTime() - quietSince < 500_000_000L) {
+            while (System.nanoTime() < drainEnd && System.nanoTime() - quietSince < 1_000_000_000L) {
                 long now = media.lifeReceived();
                 if (now != seen) {
                     seen = now;
@@ -362,6 +363,9 @@ public class SrtpCallsBenchmark {
             r.nominal = 2L * r.setUp * (1000 / PTIME_MS) * stepSeconds;
             r.windowSent = media.windowSent.get();
             r.windowReceived = media.windowReceived.get();
+            for (Endpoint e : media.callees) {
+                r.earlyAtCallees += e.early;
+            }
             for (Endpoint e : media.all()) {
                 r.lifeSent += e.sent;
                 r.lifeReceived += e.received;
@@ -384,10 +388,11 @@ public class SrtpCallsBenchmark {
             r.clientCpu = 100.0 * (client1 - client0) / tick / secs;
             r.relayPerCore = cpu1[1] > cpu0[1] ? r.windowReceived / ((cpu1[1] - cpu0[1]) / tick) : 0;
             say("step %d: window %d s: sent %d, received %d, lost %d (%.4f %%); whole calls: sent %d, received %d; "
-                    + "SRTP auth failures %d, replays %d, invalid %d, before the key %d; streams with nothing received %d; "
+                    + "SRTP auth failures %d, replays %d, invalid %d, before the key %d (at callees %d); "
+                    + "streams with nothing received %d; "
                     + "kernel drops at the relay's sockets %d, at the client's %d",
                     n, stepSeconds, r.windowSent, r.windowReceived, r.windowSent - r.windowReceived, r.lossPercent(),
-                    r.lifeSent, r.lifeReceived, r.authFail, r.replay, r.invalid, r.early, r.silentStreams,
+                    r.lifeSent, r.lifeReceived, r.authFail, r.replay, r.invalid, r.early, r.earlyAtCallees, r.silentStreams,
                     r.relayDrops, r.clientDrops);
             say("step %d: relayed %.0f packets/s; one-way latency through the relay p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
                     + " sender lateness p99 %.2f ms; server CPU %.0f %% of a core (relay I/O threads %.0f %%, %.0f packets"
