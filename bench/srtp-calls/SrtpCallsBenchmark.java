@@ -206,7 +206,6 @@ public class SrtpCallsBenchmark {
         int setUp;
         int setupFailed;
         int hungUp;
-        int hangupFailed;
         long windowSent;
         long windowReceived;
         long lifeSent;
