@@ -6,6 +6,7 @@ import javax.servlet.sip.SipServletMessage;
 import javax.sip.SipFactory;
 import javax.sip.header.Header;
 import javax.sip.message.Message;
+import org.mobicents.servlet.sip.core.session.MobicentsSipSession;
 import org.mobicents.servlet.sip.message.SipServletMessageImpl;
 import org.mobicents.servlet.sip.message.TransactionApplicationData;
 
@@ -22,6 +23,25 @@ final class ContainerMessages {
     static javax.sip.ServerTransaction serverTransaction(javax.servlet.sip.SipServletRequest request) {
         return request instanceof SipServletMessageImpl impl && impl.getTransaction() instanceof javax.sip.ServerTransaction tx
                 ? tx : null;
+    }
+
+    /**
+     * Takes an answered request's server transaction out of its SIP session, so that invalidating the session (which
+     * {@link SipSessions#release} does at once for REGISTER and OPTIONS) leaves the transaction alone: Restcomm
+     * terminates every transaction an invalidated session still lists. Terminated right after its final response, a
+     * UDP server transaction no longer absorbed retransmissions of its request (RFC 3261 section 17.2.2, Timer J): the
+     * stack took each one for a new request that nobody would answer and dropped it, so a client whose 200 was lost
+     * heard nothing until its own timeout. Only once answered (Completed): a transaction still waiting for an answer
+     * must end with its session, as before.
+     */
+    static void detachFromSession(javax.servlet.sip.SipServletRequest request, javax.sip.ServerTransaction tx) {
+        if (tx != null && tx.getState() == javax.sip.TransactionState.COMPLETED
+                && request instanceof SipServletMessageImpl impl) {
+            MobicentsSipSession session = impl.getSipSession();
+            if (session != null) {
+                session.removeOngoingTransaction(tx);
+            }
+        }
     }
 
     /**
