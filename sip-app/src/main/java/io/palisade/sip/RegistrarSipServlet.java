@@ -148,16 +148,43 @@ public class RegistrarSipServlet extends SipServlet {
     }
 
     private static long cseq(SipServletRequest req) throws ServletParseException {
-        String cseq = req.getHeader("CSeq");
-        if (cseq != null) {
-            String n = cseq.trim().split("\\s+")[0];
-            try {
-                return Long.parseLong(n);
-            } catch (NumberFormatException e) {
-                // fall through
+        long n = cseqNumber(req.getHeader("CSeq"));
+        if (n < 0) {
+            throw new ServletParseException("CSeq");
+        }
+        return n;
+    }
+
+    /**
+     * The sequence number of a CSeq value (RFC 3261 section 20.16: {@code 1*DIGIT LWS Method}), or -1 when it does
+     * not start with one (after leading white space) that fits 31 bits as the RFC requires. A hand-written scan: a
+     * regular expression here was compiled again for every REGISTER.
+     */
+    static long cseqNumber(String cseq) {
+        if (cseq == null) {
+            return -1;
+        }
+        int i = 0;
+        int len = cseq.length();
+        while (i < len && Character.isWhitespace(cseq.charAt(i))) {
+            i++;
+        }
+        long n = 0;
+        int start = i;
+        for (; i < len; i++) {
+            char c = cseq.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            n = n * 10 + (c - '0');
+            if (n > 0x7FFF_FFFFL) {
+                return -1;
             }
         }
-        throw new ServletParseException("CSeq");
+        if (i == start || (i < len && !Character.isWhitespace(cseq.charAt(i)))) {
+            return -1;
+        }
+        return n;
     }
 
     /** A q-value (RFC 3261 section 20.10: at most three decimals) as the shortest of "1.0", "0.5", "0.25", "0.125". */

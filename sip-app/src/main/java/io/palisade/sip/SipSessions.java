@@ -14,6 +14,7 @@ final class SipSessions {
 
     /** @param tx the request's server transaction, taken before answering ({@link ContainerMessages#serverTransaction}) */
     static void release(SipServletRequest req, javax.sip.ServerTransaction tx) {
+        ContainerMessages.detachFromSession(req, tx); // the transaction outlives the session: Timer J over UDP
         SipApplicationSession app = req.getApplicationSession(false);
         if (app != null && app.isValid()) {
             try {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** The q-values the 200 to a REGISTER lists with each binding (RFC 3261 section 20.10, three decimals at most). */
+/**
+ * The q-values the 200 to a REGISTER lists with each binding (RFC 3261 section 20.10, three decimals at most), and the
+ * CSeq number the registrar orders refreshes by (section 10.3 step 7).
+ */
 class RegistrarSipServletTest {
 
     @Test
@@ -28,6 +31,22 @@ class RegistrarSipServletTest {
             String expected = String.format(Locale.ROOT, "%.3f", q).replaceAll("0+$", "");
             expected = expected.endsWith(".") ? expected + "0" : expected;
             assertEquals(expected, RegistrarSipServlet.formatQ(q), "q=" + q);
+        }
+    }
+
+    @Test
+    void theCSeqNumberIsReadFromTheHeaderValue() {
+        assertEquals(1, RegistrarSipServlet.cseqNumber("1 REGISTER"));
+        assertEquals(42, RegistrarSipServlet.cseqNumber("  42\tREGISTER"));
+        assertEquals(7, RegistrarSipServlet.cseqNumber("7"));
+        assertEquals(2147483647L, RegistrarSipServlet.cseqNumber("2147483647 REGISTER")); // 2^31 - 1, the largest
+    }
+
+    @Test
+    void aCSeqWithoutAUsableNumberIsRefused() {
+        for (String bad : new String[] {null, "", "   ", "REGISTER", "12a REGISTER", "-1 REGISTER", "+1 REGISTER",
+                "2147483648 REGISTER", "99999999999999999999999 REGISTER", "1.5 REGISTER"}) {
+            assertEquals(-1, RegistrarSipServlet.cseqNumber(bad), String.valueOf(bad));
         }
     }
 }

@@ -125,4 +125,29 @@ class NonceServiceTest {
         assertFalse(s.contains(Base64.getEncoder().encodeToString(secret)));
         assertFalse(s.contains(Arrays.toString(secret)));
     }
+
+    @Test
+    void noncesIssuedAndVerifiedOnManyThreadsAtOnceStayValidAndKeepTheirSigner() throws Exception {
+        NonceService other = new NonceService(NonceService.newSecret(), LIFETIME, clock);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> issued = new java.util.ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                NonceService by = i % 2 == 0 ? service : other;
+                issued.add(pool.submit(by::issue));
+            }
+            java.util.List<java.util.concurrent.Future<Boolean>> checks = new java.util.ArrayList<>();
+            for (int i = 0; i < issued.size(); i++) {
+                String nonce = issued.get(i).get();
+                boolean ours = i % 2 == 0;
+                checks.add(pool.submit(() -> service.verify(nonce) == (ours ? VALID : INVALID)
+                        && other.verify(nonce) == (ours ? INVALID : VALID)));
+            }
+            for (java.util.concurrent.Future<Boolean> c : checks) {
+                assertEquals(true, c.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -33,7 +33,7 @@ class RegistrarIT {
         cfg.put("registrar.max-contacts", "3");
         server = PalisadeProcess.start(data, cfg);
         cert = data.resolve("tls/server-cert.pem");
-        for (String u : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
+        for (String u : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace")) {
             PalisadeProcess.Cli r = server.cli("pw-" + u + "\n", "user", "add", u, "--password-stdin");
             assertEquals(0, r.exitCode(), r.out());
         }
@@ -197,6 +197,28 @@ class RegistrarIT {
             byte[] buf = new byte[4096];
             int n = s.getInputStream().read(buf);
             assertTrue(new String(buf, 0, n, StandardCharsets.UTF_8).startsWith("SIP/2.0 200"));
+        }
+    }
+
+    @Test
+    void aRetransmittedRegisterOverUdpGetsTheSameAnswerAgainAndIsNotProcessedTwice() throws Exception {
+        // RFC 3261 section 17.2.2: a retransmission that reaches the server transaction in "Completed" gets the final
+        // response again. Processed as a new request, the same Call-ID and CSeq would get 500 (section 10.3 step 7).
+        try (SipTestClient c = SipTestClient.udpFrom("127.0.0.2", server.udpPort)) {
+            c.sendRegister("grace", "127.0.0.1", List.of("<sip:grace@127.0.0.2:" + c.localPort + ">"), 600, List.of());
+            SipTestClient.Response challenge = c.read();
+            assertEquals(401, challenge.status(), challenge.raw());
+            String auth = SipTestClient.authorization(challenge, "grace", "pw-grace", "REGISTER", "sip:127.0.0.1",
+                    "SHA-256", 1);
+            c.sendRegister("grace", "127.0.0.1", List.of("<sip:grace@127.0.0.2:" + c.localPort + ">"), 600,
+                    List.of("Authorization: " + auth));
+            SipTestClient.Response ok = c.read();
+            assertEquals(200, ok.status(), ok.raw());
+            for (int i = 0; i < 2; i++) {
+                c.send(c.lastSent);
+                SipTestClient.Response again = c.read();
+                assertEquals(ok.raw(), again.raw(), "retransmission " + (i + 1));
+            }
         }
     }
 

@@ -221,7 +221,11 @@ final class SipTestClient implements AutoCloseable {
         }
     }
 
+    /** The last message {@link #send} sent, to retransmit it byte for byte. */
+    String lastSent;
+
     void send(String message) throws IOException {
+        lastSent = message;
         byte[] b = message.getBytes(StandardCharsets.UTF_8);
         if (udp != null) {
             udp.send(new DatagramPacket(b, b.length, server));

@@ -344,6 +344,10 @@ class TortureIT {
     /** Waits for the final answer (a 1xx extends the wait) that carries the message's Call-ID. */
     static Outcome sendUdp(String file, byte[] msg) throws IOException {
         Optional<String> id = callId(new String(msg, StandardCharsets.ISO_8859_1));
+        // Whatever arrived before this message was sent answers an earlier one: a UDP transaction stays 32 s (Timer J)
+        // and answers a request that matches it again, e.g. badbranch sent over TCP after UDP with the same branch
+        // and sent-by. A message without a Call-ID (insuf) would otherwise take such a late answer for its own.
+        udpResponses.clear();
         udpSender.send(new DatagramPacket(msg, msg.length, new InetSocketAddress("127.0.0.1", server.udpPort)));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700);
         boolean provisional = false;

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package io.palisade.core.location;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palisade.core.db.Database;
+import io.palisade.core.db.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store's write paths against a real H2 file database: a single binding (one statement in auto-commit) and
+ * several changes at once (one transaction), as the registrar uses them.
+ */
+class JdbcRegistrationStoreTest {
+    private static final String AOR = "sip:alice@example.com";
+    private static final Instant T0 = Instant.parse("2025-01-02T03:04:05Z");
+    @TempDir
+    static Path dir;
+    private static Database db;
+    private JdbcRegistrationStore store;
+
+    @BeforeAll
+    static void open() {
+        db = TestDatabases.open(dir);
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    @BeforeEach
+    void clean() throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM registration");
+        }
+        store = new JdbcRegistrationStore(db.dataSource());
+    }
+
+    private static Binding binding(String contact, String callId, long cseq, Instant expires, int port, String ua) {
+        return new Binding(AOR, contact, 1.0f, expires, callId, cseq,
+                new Flow("UDP", "192.0.2.10", port, "198.51.100.1", 5060), ua, null);
+    }
+
+    @Test
+    void aFirstBindingIsStoredAndARefreshReplacesEveryValueInPlace() {
+        store.apply(AOR, List.of(binding("sip:a@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, "Phone/1")),
+                List.of());
+        Binding refreshed = new Binding(AOR, "sip:a@192.0.2.10", 0.5f, T0.plusSeconds(3600), "c2", 7,
+                new Flow("TLS", "192.0.2.11", 40001, "198.51.100.2", 5061), null, "<urn:uuid:1>");
+        store.apply(AOR, List.of(refreshed), List.of());
+
+        assertEquals(List.of(refreshed), store.findByAor(AOR));
+        assertEquals(1, store.count());
+    }
+
+    @Test
+    void severalChangesAtOnceAreAppliedTogether() {
+        store.apply(AOR, List.of(binding("sip:a@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, null),
+                binding("sip:b@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, null)), List.of());
+        Binding c = binding("sip:c@192.0.2.10", "c1", 2, T0.plusSeconds(120), 40000, null);
+        Binding b = binding("sip:b@192.0.2.10", "c1", 2, T0.plusSeconds(120), 40000, null);
+        store.apply(AOR, List.of(b, c), List.of("sip:a@192.0.2.10"));
+
+        List<Binding> now = store.findByAor(AOR);
+        assertEquals(2, now.size());
+        assertTrue(now.containsAll(List.of(b, c)), now.toString());
+    }
+
+    @Test
+    void aRemovalWithASingleUpsertStaysOneTransaction() {
+        store.apply(AOR, List.of(binding("sip:a@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, null)), List.of());
+        Binding b = binding("sip:b@192.0.2.10", "c1", 2, T0.plusSeconds(60), 40000, null);
+        store.apply(AOR, List.of(b), List.of("sip:a@192.0.2.10"));
+
+        assertEquals(List.of(b), store.findByAor(AOR));
+    }
+
+    @Test
+    void aFailingChangeLeavesTheStoredBindingsAsTheyWere() {
+        Binding a = binding("sip:a@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, null);
+        store.apply(AOR, List.of(a), List.of());
+        // a user agent longer than its column: the second insert fails, the removal before it must be undone
+        Binding tooLong = binding("sip:b@192.0.2.10", "c1", 2, T0.plusSeconds(60), 40000, "x".repeat(300));
+        assertThrows(RegistrationStoreException.class, () -> store.apply(AOR, List.of(tooLong), List.of(a.contactUri())));
+        assertThrows(RegistrationStoreException.class, () -> store.apply(AOR, List.of(tooLong), List.of()));
+
+        assertEquals(List.of(a), store.findByAor(AOR));
+    }
+
+    @Test
+    void aBindingOfAnotherAddressOfRecordIsRefused() {
+        Binding other = new Binding("sip:bob@example.com", "sip:b@192.0.2.10", 1.0f, T0, "c", 1,
+                new Flow("UDP", "192.0.2.10", 1, "198.51.100.1", 5060), null, null);
+        assertThrows(IllegalArgumentException.class, () -> store.apply(AOR, List.of(other), List.of()));
+    }
+}
