@@ -18,7 +18,7 @@ import org.mobicents.servlet.sip.message.TransactionApplicationData;
  * adds, a WWW-Authenticate header, but RFC 8760 section 2.4 needs one challenge per algorithm in the same 401.
  * Moving to another container means changing this class only.
  */
-final class ContainerMessages {
+public final class ContainerMessages {
     private ContainerMessages() {
     }
 
@@ -108,7 +108,7 @@ final class ContainerMessages {
     private static volatile javax.sip.header.HeaderFactory headers;
 
     /** SipFactory.getInstance() is synchronized: one lookup, not one per challenge. */
-    private static javax.sip.header.HeaderFactory headerFactory() throws javax.sip.PeerUnavailableException {
+    public static javax.sip.header.HeaderFactory headerFactory() throws javax.sip.PeerUnavailableException {
         javax.sip.header.HeaderFactory h = headers;
         if (h == null) {
             h = SipFactory.getInstance().createHeaderFactory();

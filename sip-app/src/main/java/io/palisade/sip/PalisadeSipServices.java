@@ -129,6 +129,16 @@ public final class PalisadeSipServices {
         return knownUser.test(username);
     }
 
+    /**
+     * A request without credentials named {@code user}: when no such subscriber exists it is counted with the edge as
+     * a possible sweep (unless the source is exempt). The answer itself stays the same as for a real user.
+     */
+    public void probedIfUnknown(String source, String user) {
+        if (!edge.isExempt(source) && !knownUser(user)) {
+            edge.probed(source, user);
+        }
+    }
+
     public TransportPolicy transportPolicy() {
         return transportPolicy;
     }

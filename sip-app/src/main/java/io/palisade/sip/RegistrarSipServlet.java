@@ -3,6 +3,7 @@ package io.palisade.sip;
 import io.palisade.core.auth.AuthOutcome;
 import io.palisade.core.location.Binding;
 import io.palisade.core.location.ContactSpec;
+import io.palisade.core.location.RegisterAdmission;
 import io.palisade.core.location.Flow;
 import io.palisade.core.location.RegisterRequest;
 import io.palisade.core.location.RegisterResult;
@@ -54,31 +55,22 @@ public class RegistrarSipServlet extends SipServlet {
     private void handleRegister(SipServletRequest req, PalisadeSipServices services)
             throws IOException, ServletParseException {
         URI to = req.getTo().getURI();
-        if (!(to instanceof SipURI toUri) || toUri.getUser() == null || toUri.getUser().isEmpty()) {
-            answer(req, 400, "Bad Request: To must be a sip: or sips: URI with a user part");
-            return;
-        }
-        if (!(req.getRequestURI() instanceof SipURI ruri) || !services.servesDomain(ruri.getHost())
-                || !services.servesDomain(toUri.getHost())) {
-            answer(req, 404, "Not Found: domain not served here");
-            return;
-        }
+        SipURI toUri = to instanceof SipURI u ? u : null;
         String source = req.getRemoteAddr();
         String transport = req.getTransport();
-        if (!services.transportPolicy().allowsRegister(transport, source)) {
-            answer(req, 403, "Forbidden: REGISTER requires TLS");
-            return;
-        }
-        if (toUri.isSecure() && !io.palisade.core.edge.TransportPolicy.isSecure(transport)) {
-            answer(req, 403, "Forbidden: sips: needs TLS");
+        Optional<RegisterAdmission.Refusal> notAdmitted = RegisterAdmission.check(
+                toUri == null ? null : new RegisterAdmission.Target(toUri.getUser(), toUri.getHost(), toUri.isSecure()),
+                req.getRequestURI() instanceof SipURI ruri ? ruri.getHost() : null, transport, source,
+                services::servesDomain, services.transportPolicy());
+        if (notAdmitted.isPresent()) {
+            answer(req, notAdmitted.get().status(), notAdmitted.get().reason());
             return;
         }
         AuthOutcome outcome = services.authenticator().authenticate("REGISTER", headerValues(req, "Authorization"),
                 services.challengeAlgorithms(req.getHeader("User-Agent")));
         if (outcome instanceof AuthOutcome.Challenge c) {
-            if (c.reason() == io.palisade.core.auth.ChallengeReason.NO_CREDENTIALS && !services.edge().isExempt(source)
-                    && !services.knownUser(toUri.getUser())) {
-                services.edge().probed(source, toUri.getUser()); // the same 401 as for a real user: nothing leaks
+            if (c.reason() == io.palisade.core.auth.ChallengeReason.NO_CREDENTIALS) {
+                services.probedIfUnknown(source, toUri.getUser()); // the same 401 as for a real user: nothing leaks
             }
             DigestChallenges.send(req, services, c, false);
             return;
@@ -248,9 +240,8 @@ public class RegistrarSipServlet extends SipServlet {
         try {
             PalisadeSipServices services = PalisadeSipServices.get();
             String source = req.getRemoteAddr();
-            if (req.getRequestURI() instanceof SipURI ruri && ruri.getUser() != null && !ruri.getUser().isEmpty()
-                    && !services.edge().isExempt(source) && !services.knownUser(ruri.getUser())) {
-                services.edge().probed(source, ruri.getUser()); // answered alike, but counted as a possible sweep
+            if (req.getRequestURI() instanceof SipURI ruri && ruri.getUser() != null && !ruri.getUser().isEmpty()) {
+                services.probedIfUnknown(source, ruri.getUser()); // answered alike, but counted as a possible sweep
             }
             SipServletResponse r = req.createResponse(200);
             r.setHeader("Allow", ALLOW);

@@ -241,6 +241,20 @@ class EdgeIT {
         assertFalse(ignored(server, "127.0.0.42"));
     }
 
+    @Test
+    void aRequestForADialogThatDoesNotExistGets481() throws Exception {
+        // RFC 3261 section 12.2.2. A made-up To tag once reached the container, which answered 500 with a stack trace.
+        try (SipTestClient c = SipTestClient.udpFrom("127.0.0.50", server.udpPort)) {
+            for (String method : List.of("BYE", "INVITE", "UPDATE")) {
+                c.send(options(c, "Phone/1.0").replace("OPTIONS sip:100@", method + " sip:100@")
+                        .replace("To: <sip:100@127.0.0.1>", "To: <sip:100@127.0.0.1>;tag=made-up")
+                        .replace("CSeq: 1 OPTIONS", "CSeq: 1 " + method + "\r\nContact: <sip:100@127.0.0.50>"));
+                SipTestClient.Response r = c.read();
+                assertEquals(481, r.status(), method + ": " + r.raw());
+            }
+        }
+    }
+
     static void assertThrowsTimeout(SipTestClient c) throws IOException {
         try {
             SipTestClient.Response r = c.read();

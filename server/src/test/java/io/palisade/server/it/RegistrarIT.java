@@ -33,7 +33,7 @@ class RegistrarIT {
         cfg.put("registrar.max-contacts", "3");
         server = PalisadeProcess.start(data, cfg);
         cert = data.resolve("tls/server-cert.pem");
-        for (String u : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace")) {
+        for (String u : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")) {
             PalisadeProcess.Cli r = server.cli("pw-" + u + "\n", "user", "add", u, "--password-stdin");
             assertEquals(0, r.exitCode(), r.out());
         }
@@ -220,6 +220,41 @@ class RegistrarIT {
                 assertEquals(ok.raw(), again.raw(), "retransmission " + (i + 1));
             }
         }
+    }
+
+    @Test
+    void aRegisterWithoutCredentialsIsChallengedWithTheSameToTagWhenRetransmitted() throws Exception {
+        // The edge answers the first REGISTER of a registration statelessly (RFC 3261 section 8.2.7): no transaction
+        // absorbs a retransmission, so the same request must get the same To tag again, and either challenge works.
+        try (SipTestClient c = SipTestClient.udpFrom("127.0.0.2", server.udpPort)) {
+            String contact = "<sip:heidi@127.0.0.2:" + c.localPort + ">";
+            c.sendRegister("heidi", "127.0.0.1", List.of(contact), 600, List.of());
+            SipTestClient.Response first = c.read();
+            c.send(c.lastSent);
+            SipTestClient.Response again = c.read();
+            assertEquals(401, first.status(), first.raw());
+            assertEquals(401, again.status(), again.raw());
+            String tag = toTag(first);
+            assertTrue(!tag.isEmpty(), first.raw());
+            assertEquals(tag, toTag(again), "To tag of the retransmission's 401");
+            assertEquals(2, again.all("WWW-Authenticate").size(), again.raw());
+            String auth = SipTestClient.authorization(again, "heidi", "pw-heidi", "REGISTER", "sip:127.0.0.1", "SHA-256", 1);
+            c.sendRegister("heidi", "127.0.0.1", List.of(contact), 600, List.of("Authorization: " + auth));
+            SipTestClient.Response ok = c.read();
+            assertEquals(200, ok.status(), ok.raw());
+        }
+        // a REGISTER the registrar refuses before authentication is still refused, not challenged
+        try (SipTestClient c = SipTestClient.udp(server.udpPort)) {
+            c.sendRegister("heidi", "127.0.0.1", List.of("<sip:heidi@127.0.0.1:" + c.localPort + ">"), 600, List.of());
+            SipTestClient.Response r = c.read();
+            assertEquals(403, r.status(), r.raw());
+        }
+    }
+
+    private static String toTag(SipTestClient.Response r) {
+        String to = r.first("To").orElse("");
+        int i = to.indexOf(";tag=");
+        return i < 0 ? "" : to.substring(i + 5).split("[;\\s]")[0];
     }
 
     @Test
