@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * round robin. Two messages of one connection and one dialog were then handled on two threads at once, in either
  * order: a callee's 183 and 200 sent back to back could reach the B2BUA as 200 first (the caller then got the 200
  * before its reliable 183), an ACK could be handled after the BYE behind it. This executor takes the Call-ID from the
- * parser's task (a field read once per message) and keeps each Call-ID on one thread, as TCP delivered them.
+ * parser's task (a field read once per message) and keeps each Call-ID on one thread, as TCP delivered them. The
+ * messages are framed by {@link StreamFramer} now ({@link FramedChannels}), which hands on the same task.
  *
  * <p>Installed in place of JAIN-SIP's before the stack starts ({@link #install}); the stack shuts it down when it
  * stops. Tasks without a key are spread round robin, as before.
