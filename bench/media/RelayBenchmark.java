@@ -34,21 +34,28 @@ public class RelayBenchmark {
             return;
         }
         int sessions = Integer.parseInt(System.getProperty("sessions", "500"));
-        double stepSeconds = Double.parseDouble(System.getProperty("step", "4"));
-        String[] rates = System.getProperty("rates", "25000 50000 100000 150000").split(" ");
-        transform();
+        double stepSeconds = Double.parseDouble(System.getProperty("step", "5"));
+        String[] rates = System.getProperty("rates", "50000 100000 120000 150000").split(" ");
+        if (Boolean.parseBoolean(System.getProperty("transform", "true"))) {
+            transform();
+        }
         relay(sessions, stepSeconds, rates);
     }
 
     static byte[] rtp(int seq, int ssrc) {
         byte[] p = new byte[LEN];
         p[0] = (byte) 0x80;
+        stamp(p, seq, ssrc);
+        return p;
+    }
+
+    /** Sequence number, the time now (us, in the RTP timestamp: the relay passes it through) and SSRC. */
+    static void stamp(byte[] p, int seq, int ssrc) {
         p[2] = (byte) (seq >> 8);
         p[3] = (byte) seq;
         int us = (int) (System.nanoTime() / 1000);
         p[4] = (byte) (us >> 24); p[5] = (byte) (us >> 16); p[6] = (byte) (us >> 8); p[7] = (byte) us;
         p[8] = (byte) (ssrc >> 24); p[9] = (byte) (ssrc >> 16); p[10] = (byte) (ssrc >> 8); p[11] = (byte) ssrc;
-        return p;
     }
 
     /**
@@ -140,9 +147,22 @@ public class RelayBenchmark {
         return -1;
     }
 
-    /** Sends the packets of one rate step; returns the rate achieved. */
-    interface Generator extends AutoCloseable {
-        double step(int rate, long packets) throws Exception;
+    /** What the load side saw in one rate step. */
+    record StepResult(double achieved, int received, int[] latUs, int secondHalfFrom, double loadCpuSeconds) {
+        /** The latency at quantile q (us) of the packets from index {@code from} on, in arrival order. */
+        double quantile(double q, int from) {
+            if (latUs.length - from <= 0) {
+                return -1;
+            }
+            int[] l = Arrays.copyOfRange(latUs, from, latUs.length);
+            Arrays.sort(l);
+            return l[Math.min(l.length - 1, (int) (l.length * q))];
+        }
+    }
+
+    /** Sends the packets of one rate step and receives what the relay forwards. */
+    interface Load extends AutoCloseable {
+        StepResult step(int rate, long packets) throws Exception;
 
         @Override
         default void close() throws Exception {
@@ -151,9 +171,11 @@ public class RelayBenchmark {
 
     static void relay(int sessions, double stepSeconds, String[] rates) throws Exception {
         InetAddress lo = InetAddress.getLoopbackAddress();
+        int ioThreads = Integer.getInteger("ioThreads", 1);
         RelayEngine engine = RelayEngine.start(
-                new RelayConfig(lo, lo, 34000, 34000 + sessions * 4 + 8, 1, Duration.ofMinutes(5), false, 1500),
+                new RelayConfig(lo, lo, 34000, 34000 + sessions * 4 + 8, ioThreads, Duration.ofMinutes(5), false, 1500),
                 MediaEventListener.NONE);
+        // the sink's socket lives here only to be bound before the sessions name it; the load side receives on it
         DatagramChannel sink = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
         sink.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
         InetSocketAddress sinkAddr = (InetSocketAddress) sink.getLocalAddress();
@@ -175,15 +197,117 @@ public class RelayBenchmark {
             keys[i] = aKey.key();
         }
         String mode = System.getProperty("generator", "process");
-        Generator gen = mode.equals("thread") ? threadGenerator(ports, keys, sessions) : processGenerator(ports, keys);
-        System.err.println("media: generator in a " + (mode.equals("thread") ? "thread of the relay's JVM" : "separate JVM"));
+        Load load;
+        if (mode.equals("thread")) {
+            load = threadLoad(ports, keys, sink);
+        } else {
+            sink.close(); // the load process binds the same port
+            load = processLoad(ports, keys, sinkAddr.getPort());
+        }
+        System.err.println("media: load (generator + sink) in a " + (mode.equals("thread") ? "thread of the relay's JVM"
+                : "separate JVM") + ", relay JVM on CPUs " + System.getProperty("relayCpus", "any") + ", load on CPUs "
+                + System.getProperty("loadCpus", "any") + ", " + ioThreads + " relay I/O thread(s)");
         var threads = ManagementFactory.getThreadMXBean();
-        long relayTid = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("media-io-0"))
-                .findFirst().orElseThrow().getId();
-        // the sink: latency from the send time the generator put in the RTP timestamp (us, low 32 bits;
-        // System.nanoTime is CLOCK_MONOTONIC on Linux, shared by both JVMs)
+        long[] relayTids = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("media-io-"))
+                .mapToLong(Thread::getId).toArray();
+        double warmup = Double.parseDouble(System.getProperty("warmup", "2"));
+        if (warmup > 0) {
+            int rate = Integer.parseInt(rates[0]);
+            load.step(rate, (long) (rate * warmup)); // JIT and page faults, not reported
+        }
+        double bestPerCore = 0;
+        int bestRateUnder1ms = 0;
+        String summary = null;
+        StringBuilder perStep = new StringBuilder();
+        for (String r : rates) {
+            int rate = Integer.parseInt(r);
+            long packets = (long) (rate * stepSeconds);
+            long cpu0 = cpu(threads, relayTids);
+            long drops0 = udpReceiveBufferErrors();
+            long wall0 = System.nanoTime();
+            StepResult st = load.step(rate, packets);
+            double wall = (System.nanoTime() - wall0) / 1e9;
+            long cpu = cpu(threads, relayTids) - cpu0;
+            int received = st.received();
+            long lost = packets - received;
+            long drops = udpReceiveBufferErrors() - drops0;
+            double p50 = st.quantile(0.5, 0);
+            double p99 = st.quantile(0.99, 0);
+            double p999 = st.quantile(0.999, 0);
+            double max = st.quantile(1.0, 0);
+            double p99late = st.quantile(0.99, st.secondHalfFrom());
+            double perCore = received / (cpu / 1e9);
+            System.err.printf("media: offered %d pps (achieved %.0f) over %d sessions: received %d, lost %d (%.3f%%), "
+                    + "p50 %.0f us, p99 %.0f us (second half of the step %.0f us), p99.9 %.0f us, max %.0f us; "
+                    + "relay I/O CPU %.2f s of %.2f s wall (%.0f%% busy) -> %.0f pps per core; load CPU %.2f s; "
+                    + "kernel UDP receive-buffer drops (whole machine) %d%n", rate, st.achieved(), sessions,
+                    received, lost, 100.0 * lost / packets, p50, p99, p99late, p999, max, cpu / 1e9, wall,
+                    100 * cpu / 1e9 / wall / relayTids.length, perCore, st.loadCpuSeconds(), drops);
+            perStep.append(String.format("media.relay_at_%d_p50: %.0f us%nmedia.relay_at_%d_p99: %.0f us%n"
+                    + "media.relay_at_%d_lost: %d packets%nmedia.relay_at_%d_io_busy: %.0f %%%n", rate, p50, rate, p99, rate,
+                    lost, rate, 100 * cpu / 1e9 / wall / relayTids.length));
+            if (lost == 0 && perCore > bestPerCore) {
+                bestPerCore = perCore;
+            }
+            if (lost == 0 && p99 < 1000 && rate > bestRateUnder1ms) {
+                bestRateUnder1ms = rate;
+            }
+            summary = String.format("media.relay_offered: %d packets/s%nmedia.relay_achieved: %.0f packets/s%n"
+                    + "media.relay_lost: %d packets%nmedia.relay_latency_p50: %.0f us%nmedia.relay_latency_p99: %.0f us%n"
+                    + "media.relay_latency_p999: %.0f us%nmedia.relay_per_core: %.0f packets/s%n"
+                    + "media.relay_io_busy: %.0f %%", rate, st.achieved(), lost, p50, p99, p999, perCore,
+                    100 * cpu / 1e9 / wall / relayTids.length);
+            if (lost * 100 > packets) {
+                break; // more than 1 % lost: the top step is reached
+            }
+        }
+        System.out.print(perStep);
+        System.out.println(summary);
+        System.out.printf("media.relay_per_core_zero_loss: %.0f packets/s%n", bestPerCore);
+        System.out.printf("media.relay_rate_zero_loss_p99_under_1ms: %d packets/s%n", bestRateUnder1ms);
+        System.out.printf("media.sessions: %d sessions%n", sessions);
+        System.out.printf("media.io_threads: %d threads%n", ioThreads);
+        load.close();
+        for (RelaySession s : open) {
+            s.close();
+        }
+        engine.close();
+    }
+
+    static long cpu(java.lang.management.ThreadMXBean threads, long[] tids) {
+        long sum = 0;
+        for (long t : tids) {
+            sum += threads.getThreadCpuTime(t);
+        }
+        return sum;
+    }
+
+    /**
+     * The load: a generator thread and a sink thread. The generator sleeps between ticks and sends every packet due by
+     * then (a busy-waiting generator took a whole core from the relay on a 2-core machine), each stamped with the time
+     * it was built, just before it is protected and sent; the sink takes each relayed packet's latency as its receive
+     * time minus that stamp (System.nanoTime is CLOCK_MONOTONIC on Linux, shared by all JVMs).
+     */
+    static Load threadLoad(int[] ports, MasterKey[] keys, DatagramChannel sink) throws Exception {
+        int sessions = ports.length;
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        DatagramChannel gen = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
+        gen.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+        SrtpStream[] senders = new SrtpStream[sessions];
+        InetSocketAddress[] target = new InetSocketAddress[sessions];
+        for (int i = 0; i < sessions; i++) {
+            senders[i] = SrtpStream.sender(SrtpSuite.AES_CM_128_HMAC_SHA1_80, keys[i], SessionParams.NONE);
+            target[i] = new InetSocketAddress(lo, ports[i]);
+        }
+        int[] seq = new int[sessions];
+        // packets are built in place: no allocation per packet, so no collection pauses the sink during a step
+        byte[] template = rtp(0, 0);
+        PacketBuffer p = new PacketBuffer(2048);
+        ByteBuffer out = ByteBuffer.wrap(p.getBuffer());
+        long tick = Long.getLong("tickNanos", 50_000);
+        var threads = ManagementFactory.getThreadMXBean();
         Thread sinkThread = new Thread(() -> {
-            ByteBuffer in = ByteBuffer.allocate(2048);
+            ByteBuffer in = ByteBuffer.allocateDirect(2048);
             try {
                 while (true) {
                     in.clear();
@@ -204,133 +328,115 @@ public class RelayBenchmark {
         }, "sink");
         sinkThread.setDaemon(true);
         sinkThread.start();
-        double bestPerCore = 0;
-        String summary = null;
-        for (String r : rates) {
-            int rate = Integer.parseInt(r);
-            long packets = (long) (rate * stepSeconds);
-            Step st = new Step((int) packets);
-            current = st;
-            long cpu0 = threads.getThreadCpuTime(relayTid);
-            long drops0 = udpReceiveBufferErrors();
-            double achieved = gen.step(rate, packets);
-            // wait for stragglers until none has come for a second: late packets count in the latency, not as lost
-            int seen = -1;
-            long quietSince = System.nanoTime();
-            while (st.received < packets && System.nanoTime() - quietSince < 1_000_000_000L) {
-                if (st.received != seen) {
-                    seen = st.received;
-                    quietSince = System.nanoTime();
+        long genTid = Thread.currentThread().getId();
+        return new Load() {
+            @Override
+            public StepResult step(int rate, long packets) throws Exception {
+                Step st = new Step((int) packets);
+                current = st;
+                long cpu0 = threads.getThreadCpuTime(genTid) + threads.getThreadCpuTime(sinkThread.getId());
+                long start = System.nanoTime();
+                long n = 0;
+                while (n < packets) {
+                    long due = Math.min(packets, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
+                    for (; n < due; n++) {
+                        int i = (int) (n % sessions);
+                        p.load(template, 0, LEN);
+                        stamp(p.getBuffer(), seq[i]++ & 0xffff, i);
+                        senders[i].protectRtp(p);
+                        out.clear();
+                        out.limit(p.getLength());
+                        gen.send(out, target[i]);
+                    }
+                    if (n < packets) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(tick);
+                    }
                 }
-                Thread.sleep(1);
-            }
-            long cpu = threads.getThreadCpuTime(relayTid) - cpu0;
-            int received = st.received;
-            long lost = packets - received;
-            long drops = udpReceiveBufferErrors() - drops0;
-            long[] l = Arrays.copyOf(st.lat, st.latCount);
-            Arrays.sort(l);
-            double p50 = l.length == 0 ? -1 : l[l.length / 2];
-            double p99 = l.length == 0 ? -1 : l[(int) (l.length * 0.99)];
-            double perCore = received / (cpu / 1e9);
-            System.err.printf("media: offered %d pps (achieved %.0f) over %d sessions: received %d, lost %d (%.3f%%), "
-                    + "p50 %.0f us, p99 %.0f us, relay thread CPU %.2f s -> %.0f pps per core; kernel UDP receive-buffer "
-                    + "drops (whole machine) %d%n", rate, achieved, sessions,
-                    received, lost, 100.0 * lost / packets, p50, p99, cpu / 1e9, perCore, drops);
-            if (lost == 0 && perCore > bestPerCore) {
-                bestPerCore = perCore;
-            }
-            summary = String.format("media.relay_offered: %d packets/s%nmedia.relay_achieved: %.0f packets/s%n"
-                    + "media.relay_lost: %d packets%nmedia.relay_latency_p50: %.0f us%nmedia.relay_latency_p99: %.0f us%n"
-                    + "media.relay_per_core: %.0f packets/s", rate, achieved, lost, p50, p99, perCore);
-            if (lost * 100 > packets) {
-                break; // more than 1 % lost: the top step is reached
-            }
-        }
-        System.out.println(summary);
-        System.out.printf("media.relay_per_core_zero_loss: %.0f packets/s%n", bestPerCore);
-        System.out.printf("media.sessions: %d sessions%n", sessions);
-        current = null;
-        gen.close();
-        sink.close();
-        for (RelaySession s : open) {
-            s.close();
-        }
-        engine.close();
-    }
-
-    /** The generator as a thread of this JVM (the figures before the generator moved out). */
-    static Generator threadGenerator(int[] ports, MasterKey[] keys, int sessions) throws Exception {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        DatagramChannel gen = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
-        gen.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-        SrtpStream[] senders = new SrtpStream[sessions];
-        InetSocketAddress[] target = new InetSocketAddress[sessions];
-        for (int i = 0; i < sessions; i++) {
-            senders[i] = SrtpStream.sender(SrtpSuite.AES_CM_128_HMAC_SHA1_80, keys[i], SessionParams.NONE);
-            target[i] = new InetSocketAddress(lo, ports[i]);
-        }
-        int[] seq = new int[sessions];
-        PacketBuffer p = new PacketBuffer(2048);
-        ByteBuffer out = ByteBuffer.wrap(p.getBuffer());
-        return (rate, packets) -> {
-            long start = System.nanoTime();
-            long interval = 1_000_000_000L / rate;
-            for (long n = 0; n < packets; n++) {
-                int i = (int) (n % sessions);
-                long due = start + n * interval;
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait();
+                double achieved = packets / ((System.nanoTime() - start) / 1e9);
+                // wait for stragglers until none has come for a second: late packets count in the latency, not as lost
+                int seen = -1;
+                long quietSince = System.nanoTime();
+                while (st.received < packets && System.nanoTime() - quietSince < 1_000_000_000L) {
+                    if (st.received != seen) {
+                        seen = st.received;
+                        quietSince = System.nanoTime();
+                    }
+                    Thread.sleep(1);
                 }
-                p.load(rtp(seq[i]++ & 0xffff, i), 0, LEN);
-                senders[i].protectRtp(p);
-                out.clear();
-                out.limit(p.getLength());
-                gen.send(out, target[i]);
+                current = null;
+                int count = st.latCount;
+                int[] lat = new int[count];
+                for (int k = 0; k < count; k++) {
+                    lat[k] = (int) Math.min(Integer.MAX_VALUE, st.lat[k]);
+                }
+                long cpu = threads.getThreadCpuTime(genTid) + threads.getThreadCpuTime(sinkThread.getId()) - cpu0;
+                return new StepResult(achieved, st.received, lat, count / 2, cpu / 1e9);
             }
-            return packets / ((System.nanoTime() - start) / 1e9);
         };
     }
 
-    /** The generator in its own JVM, driven over its standard input (ports and throw-away keys, then steps). */
-    static Generator processGenerator(int[] ports, MasterKey[] keys) throws Exception {
+    /**
+     * The load in its own JVM (pinned by bench/media/run to other CPUs than the relay's), driven over its standard
+     * input (sink port, ports and throw-away keys, then steps); it answers each step with one line: achieved rate,
+     * packets received, load CPU seconds, then a file of latencies.
+     */
+    static Load processLoad(int[] ports, MasterKey[] keys, int sinkPort) throws Exception {
         String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaExe, "-Xmx256m", "-Djava.util.logging.config.file=/dev/null", "-cp",
-                System.getProperty("java.class.path"), System.getProperty("bench.source"), "generator")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = new ArrayList<>();
+        String loadCpus = System.getProperty("loadCpus", "");
+        if (!loadCpus.isEmpty()) {
+            cmd.addAll(List.of("taskset", "-c", loadCpus));
+        }
+        cmd.addAll(List.of(javaExe, "-Xms256m", "-Xmx256m", "-Djava.util.logging.config.file=/dev/null", "-cp",
+                System.getProperty("java.class.path"), System.getProperty("bench.source"), "generator"));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         var toGen = new java.io.PrintWriter(new java.io.OutputStreamWriter(p.getOutputStream(),
                 java.nio.charset.StandardCharsets.US_ASCII), true);
         var fromGen = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                 java.nio.charset.StandardCharsets.US_ASCII));
         HexFormat hex = HexFormat.of();
-        toGen.println(ports.length);
+        toGen.println(ports.length + " " + sinkPort);
         for (int i = 0; i < ports.length; i++) {
             toGen.println(ports[i] + " " + hex.formatHex(keys[i].key()) + " " + hex.formatHex(keys[i].salt()));
         }
-        return new Generator() {
+        Path latFile = java.nio.file.Files.createTempFile("media-bench-lat", ".bin");
+        return new Load() {
             @Override
-            public double step(int rate, long packets) throws Exception {
-                toGen.println(rate + " " + packets);
+            public StepResult step(int rate, long packets) throws Exception {
+                toGen.println(rate + " " + packets + " " + latFile);
                 String line = fromGen.readLine();
                 if (line == null) {
-                    throw new IllegalStateException("generator process ended");
+                    throw new IllegalStateException("load process ended");
                 }
-                return Double.parseDouble(line);
+                String[] f = line.split(" ");
+                var data = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(latFile)));
+                int n = data.readInt();
+                int[] lat = new int[n];
+                for (int i = 0; i < n; i++) {
+                    lat[i] = data.readInt();
+                }
+                data.close();
+                return new StepResult(Double.parseDouble(f[0]), Integer.parseInt(f[1]), lat, n / 2, Double.parseDouble(f[2]));
             }
 
             @Override
             public void close() throws Exception {
-                toGen.println("0 0");
+                toGen.println("0 0 -");
                 p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
                 p.destroyForcibly();
+                java.nio.file.Files.deleteIfExists(latFile);
             }
         };
     }
 
-    /** Child side of {@link #processGenerator}. */
+    /** Child side of {@link #processLoad}. */
     static void generator() throws Exception {
         var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.US_ASCII));
-        int sessions = Integer.parseInt(in.readLine().trim());
+        String[] head = in.readLine().trim().split(" ");
+        int sessions = Integer.parseInt(head[0]);
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        DatagramChannel sink = DatagramChannel.open().bind(new InetSocketAddress(lo, Integer.parseInt(head[1])));
+        sink.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
         int[] ports = new int[sessions];
         MasterKey[] keys = new MasterKey[sessions];
         HexFormat hex = HexFormat.of();
@@ -339,7 +445,7 @@ public class RelayBenchmark {
             ports[i] = Integer.parseInt(f[0]);
             keys[i] = new MasterKey(hex.parseHex(f[1]), hex.parseHex(f[2]), 0, 0, 0);
         }
-        Generator g = threadGenerator(ports, keys, sessions);
+        Load g = threadLoad(ports, keys, sink);
         String line;
         while ((line = in.readLine()) != null) {
             String[] f = line.split(" ");
@@ -347,9 +453,17 @@ public class RelayBenchmark {
             if (rate == 0) {
                 break;
             }
-            double achieved = g.step(rate, Long.parseLong(f[1]));
-            System.out.println(achieved);
+            StepResult r = g.step(rate, Long.parseLong(f[1]));
+            try (var outData = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                    java.nio.file.Files.newOutputStream(Path.of(f[2]))))) {
+                outData.writeInt(r.latUs().length);
+                for (int v : r.latUs()) {
+                    outData.writeInt(v);
+                }
+            }
+            System.out.println(r.achieved() + " " + r.received() + " " + r.loadCpuSeconds());
             System.out.flush();
         }
+        sink.close();
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,12 @@ final class IoThread extends Thread {
      */
     private ByteBuffer io;
     private final int maxDatagram;
+    /** Handles one ready socket: given to {@link Selector#select(Consumer, long)}, so no selected-key set is kept. */
+    private final Consumer<SelectionKey> onReady = this::onReady;
     private long round;
+    /** System.nanoTime() read once per selection round, at its first ready socket: the time of the packets' activity. */
+    private long roundNanos;
+    private boolean roundClockRead;
     private volatile boolean running = true;
 
     /**
@@ -131,8 +137,9 @@ final class IoThread extends Thread {
             }
         }
         try {
-            // deregisters the cancelled keys now, so that closing really frees the ports
-            selector.selectNow();
+            // deregisters the cancelled keys now, so that closing really frees the ports. What is ready on the other
+            // sockets is left alone: the selector is level-triggered and reports it again in the next round.
+            selector.selectNow(ignored -> { });
         } catch (IOException ignored) {
             // the channels are closed below either way
         }
@@ -161,20 +168,12 @@ final class IoThread extends Thread {
         long nextSweep = System.nanoTime() + SWEEP_NANOS;
         try {
             while (running) {
-                selector.select(100);
                 round++;
+                roundClockRead = false;
+                selector.select(onReady, 100);
                 Runnable t;
                 while ((t = tasks.poll()) != null) {
                     t.run();
-                }
-                var keys = selector.selectedKeys();
-                if (!keys.isEmpty()) {
-                    for (SelectionKey k : keys) {
-                        if (k.isValid()) {
-                            drain((DatagramChannel) k.channel(), (Endpoint) k.attachment());
-                        }
-                    }
-                    keys.clear();
                 }
                 long now = System.nanoTime();
                 if (now - nextSweep >= 0) {
@@ -197,6 +196,16 @@ final class IoThread extends Thread {
             } catch (IOException ignored) {
                 // closing anyway
             }
+        }
+    }
+
+    private void onReady(SelectionKey k) {
+        if (k.isValid()) {
+            if (!roundClockRead) {
+                roundNanos = System.nanoTime();
+                roundClockRead = true;
+            }
+            drain((DatagramChannel) k.channel(), (Endpoint) k.attachment());
         }
     }
 
@@ -277,7 +286,7 @@ final class IoThread extends Thread {
         }
         in.packetsIn++;
         in.bytesIn += len;
-        in.session.lastActivityNanos = System.nanoTime();
+        in.session.lastActivityNanos = roundNanos;
         if (rtcp) {
             in.rtcpIn++;
             readReports(in, packet.getBuffer(), packet.getOffset(), packet.getLength());

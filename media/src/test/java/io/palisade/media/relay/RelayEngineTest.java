@@ -404,6 +404,19 @@ class RelayEngineTest {
     }
 
     @Test
+    void mediaKeepsTheTimeoutAwayAndSilenceBringsIt() throws Exception {
+        RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        // three timeout intervals (400 ms) of media, a packet every 100 ms: the activity time must follow the packets
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1200);
+        for (int i = 0; System.nanoTime() < end; i++) {
+            a.send(i, s.a().localRtp());
+            b.receive();
+            assertNull(timeouts.poll(100, TimeUnit.MILLISECONDS), "no media timeout while media flows");
+        }
+        assertEquals(s.id(), timeouts.poll(5, TimeUnit.SECONDS), "raised once the media stopped");
+    }
+
+    @Test
     void aRestartedTimeoutIsRaisedAgainAfterTheFullInterval() throws Exception {
         RelaySession s = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
         assertEquals(s.id(), timeouts.poll(5, TimeUnit.SECONDS));
@@ -425,6 +438,30 @@ class RelayEngineTest {
         assertArrayEquals(Phone.rtp(1, a.ssrc, 160, 2), b.receive());
         b.send(3, s.b().localRtp());
         assertArrayEquals(Phone.rtp(0, b.ssrc, 160, 3), a.receive());
+    }
+
+    @Test
+    void hangingUpOneCallLosesNoPacketOfAnotherOnTheSameThread() throws IOException {
+        RelaySession kept = secureCall(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        int fill = 0;
+        for (int round = 0; round < 20; round++) {
+            // two more sessions: the I/O threads take sessions in turn, so one of them shares the kept call's thread
+            RelaySession x = engine.openSession(SdesConfig.DEFAULT, SdesConfig.DEFAULT);
+            RelaySession y = engine.openSession(SdesConfig.DEFAULT, SdesConfig.DEFAULT);
+            assertTrue(x.io == kept.io || y.io == kept.io, "a hung-up session shares the kept call's I/O thread");
+            // packets of the kept call wait in its socket, or are being relayed, while the others hang up
+            for (int i = 0; i < 10; i++) {
+                a.send(fill + i, kept.a().localRtp());
+            }
+            x.close();
+            y.close();
+            for (int i = 0; i < 10; i++) {
+                assertArrayEquals(Phone.rtp(fill + i, a.ssrc, 160, fill + i), b.receive(), "round " + round + " packet " + i);
+            }
+            fill += 10;
+        }
+        assertEquals(200, kept.a().stats().packetsIn());
+        assertEquals(200, kept.b().stats().packetsOut());
     }
 
     @Test
