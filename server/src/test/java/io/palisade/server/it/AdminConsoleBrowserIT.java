@@ -93,7 +93,13 @@ class AdminConsoleBrowserIT {
     }
 
     static WebDriverWait waiting(int seconds) {
-        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        // A form post replaces the page while a condition reads an element of the old one: Chrome then answers
+        // "Node with given id does not belong to the document" (a plain WebDriverException, not a stale-element one).
+        // The condition is simply tried again on the new page until the timeout.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait.ignoring(org.openqa.selenium.WebDriverException.class);
+        return wait;
     }
 
     static void type(String id, String text) {
