@@ -213,7 +213,7 @@ public final class CallService implements AutoCloseable {
                     try {
                         c.hangup.tick(now);
                     } catch (RuntimeException e) {
-                        LOG.warn("call {}: timers failed: {}", c.id, e.toString());
+                        LOG.warn("call {}: timers failed: {}", c.id, e.getClass().getName()); // a message may quote SIP
                     }
                 }
             } else if (now - c.startedNanos >= config.noAnswerTimeout().toNanos()) {
@@ -226,7 +226,7 @@ public final class CallService implements AutoCloseable {
         try {
             c.hangup.hangUp(cause);
         } catch (RuntimeException e) {
-            LOG.warn("ending call {} ({}) failed: {}", c.id, cause, e.toString());
+            LOG.warn("ending call {} ({}) failed: {}", c.id, cause, e.getClass().getName()); // a message may quote SIP
         }
     }
 
@@ -255,7 +255,7 @@ public final class CallService implements AutoCloseable {
                 try {
                     n = live.of(c.mediaSessionId);
                 } catch (RuntimeException e) {
-                    LOG.debug("no live counters for {}: {}", c.id, e.toString());
+                    LOG.debug("no live counters for {}: {}", c.id, e.getClass().getName());
                 }
             }
             out.add(c.record(Optional.empty(), "", n == null ? Counters.NONE : n));

@@ -123,7 +123,7 @@ public final class SecurityEvents implements AutoCloseable {
                 try {
                     s.write(e);
                 } catch (Exception ex) {
-                    LOG.warn("security event sink {} failed: {}", s.getClass().getSimpleName(), ex.toString());
+                    LOG.warn("security event sink {} failed: {}", s.getClass().getSimpleName(), ex.getClass().getName());
                 }
             }
             written.incrementAndGet();
@@ -143,7 +143,7 @@ public final class SecurityEvents implements AutoCloseable {
             try {
                 s.close();
             } catch (Exception ex) {
-                LOG.warn("closing security event sink failed: {}", ex.toString());
+                LOG.warn("closing security event sink failed: {}", ex.getClass().getName());
             }
         }
     }
