@@ -20,13 +20,18 @@ final class DigestChallenges {
     private DigestChallenges() {
     }
 
+    /** A wrong password or an unknown user: counted with the edge (bans) and logged, never with credentials. */
+    static void failedAttempt(PalisadeSipServices services, AuthOutcome.Challenge c, String method, String source,
+                              String transport) {
+        services.edge().authFailed(source, c.attemptedUser().orElse(""), c.reason() == ChallengeReason.UNKNOWN_USER);
+        LOG.info("{} refused: {} for user '{}' from {} over {}", method, c.reason(), c.attemptedUser().orElse("?"),
+                source, transport);
+    }
+
     static void send(SipServletRequest req, PalisadeSipServices services, AuthOutcome.Challenge c, boolean proxy)
             throws IOException {
         if (c.reason().isFailedAttempt()) {
-            String source = req.getRemoteAddr();
-            services.edge().authFailed(source, c.attemptedUser().orElse(""), c.reason() == ChallengeReason.UNKNOWN_USER);
-            LOG.info("{} refused: {} for user '{}' from {} over {}", req.getMethod(), c.reason(),
-                    c.attemptedUser().orElse("?"), source, req.getTransport());
+            failedAttempt(services, c, req.getMethod(), req.getRemoteAddr(), req.getTransport());
         }
         SipServletResponse r = req.createResponse(proxy ? 407 : 401);
         try {

@@ -1,18 +1,12 @@
 package io.palisade.sip;
 
-import io.palisade.core.auth.AuthOutcome;
-import io.palisade.core.location.Binding;
 import io.palisade.core.location.ContactSpec;
 import io.palisade.core.location.RegisterAdmission;
-import io.palisade.core.location.Flow;
-import io.palisade.core.location.RegisterRequest;
-import io.palisade.core.location.RegisterResult;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ListIterator;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -23,7 +17,6 @@ import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
-import javax.servlet.sip.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +36,6 @@ public class RegistrarSipServlet extends SipServlet {
         javax.sip.ServerTransaction tx = ContainerMessages.serverTransaction(req);
         try {
             handleRegister(req, services);
-        } catch (ServletParseException e) {
-            answerQuietly(req, 400, "Bad Request: " + parseProblem(e));
         } catch (IOException | RuntimeException e) {
             cannotAnswer(req, e);
         } finally {
@@ -52,76 +43,118 @@ public class RegistrarSipServlet extends SipServlet {
         }
     }
 
-    private void handleRegister(SipServletRequest req, PalisadeSipServices services)
-            throws IOException, ServletParseException {
-        URI to = req.getTo().getURI();
-        SipURI toUri = to instanceof SipURI u ? u : null;
-        String source = req.getRemoteAddr();
-        String transport = req.getTransport();
-        Optional<RegisterAdmission.Refusal> notAdmitted = RegisterAdmission.check(
-                toUri == null ? null : new RegisterAdmission.Target(toUri.getUser(), toUri.getHost(), toUri.isSecure()),
-                req.getRequestURI() instanceof SipURI ruri ? ruri.getHost() : null, transport, source,
-                services::servesDomain, services.transportPolicy());
-        if (notAdmitted.isPresent()) {
-            answer(req, notAdmitted.get().status(), notAdmitted.get().reason());
-            return;
+    private void handleRegister(SipServletRequest req, PalisadeSipServices services) throws IOException {
+        RegisterFlow.Answer a = RegisterFlow.answer(new ServletRegister(req), services);
+        SipServletResponse r = a.reason() == null ? req.createResponse(a.status())
+                : req.createResponse(a.status(), a.reason());
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (RegisterFlow.Header h : a.headers()) {
+            headers.computeIfAbsent(h.name(), k -> new ArrayList<>()).add(h.value());
         }
-        AuthOutcome outcome = services.authenticator().authenticate("REGISTER", headerValues(req, "Authorization"),
-                services.challengeAlgorithms(req.getHeader("User-Agent")));
-        if (outcome instanceof AuthOutcome.Challenge c) {
-            if (c.reason() == io.palisade.core.auth.ChallengeReason.NO_CREDENTIALS) {
-                services.probedIfUnknown(source, toUri.getUser()); // the same 401 as for a real user: nothing leaks
+        try {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                // one header per value: Restcomm's addHeader replaces a WWW-Authenticate (RFC 8760 needs several)
+                ContainerMessages.addHeaders(r, h.getKey(), h.getValue());
             }
-            DigestChallenges.send(req, services, c, false);
-            return;
+        } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
+            throw new IllegalStateException("answer header did not parse", e);
         }
-        if (outcome instanceof AuthOutcome.Rejected rej) {
-            answer(req, rej.statusCode(), rej.reasonPhrase());
-            return;
-        }
-        AuthOutcome.Authenticated who = (AuthOutcome.Authenticated) outcome;
-        if (!services.edge().userMayConnectFrom(who.username(), source)) {
-            answer(req, 403, "Forbidden: not allowed from this network");
-            return;
-        }
-        RegisterRequest rr = toRegisterRequest(req, toUri, who.username(), transport, source);
-        RegisterResult result = services.registrar().register(rr);
-        if (result instanceof RegisterResult.Refused refused) {
-            SipServletResponse r = req.createResponse(refused.status(), refused.reason());
-            for (Map.Entry<String, String> h : refused.headers().entrySet()) {
-                r.setHeader(h.getKey(), h.getValue());
-            }
-            r.send();
-            return;
-        }
-        List<Binding> current = ((RegisterResult.Ok) result).current();
-        SipServletResponse ok = req.createResponse(200);
-        Instant now = Instant.now();
-        for (Binding b : current) {
-            StringBuilder contact = new StringBuilder("<").append(b.contactUri()).append(">;expires=")
-                    .append(b.remainingSeconds(now));
-            if (b.q() >= 0) {
-                contact.append(";q=").append(formatQ(b.q()));
-            }
-            ok.addHeader("Contact", contact.toString());
-        }
-        ok.send();
+        r.send();
     }
 
-    private static RegisterRequest toRegisterRequest(SipServletRequest req, SipURI toUri, String user,
-                                                     String transport, String source) throws ServletParseException {
-        String aor = "sip:" + toUri.getUser() + "@" + toUri.getHost().toLowerCase(Locale.ROOT);
-        boolean wildcard = false;
-        List<ContactSpec> contacts = new ArrayList<>();
-        String rawContact = req.getHeader("Contact");
-        if (rawContact != null && rawContact.trim().equals("*")) {
-            wildcard = true;
-        } else {
-            ListIterator<Address> it = req.getAddressHeaders("Contact");
-            while (it.hasNext()) {
-                Address a = it.next();
+    /** A REGISTER read through JSR 289. */
+    private static final class ServletRegister implements RegisterFlow.Message {
+        private final SipServletRequest req;
+        private final SipURI to;
+
+        ServletRegister(SipServletRequest req) {
+            this.req = req;
+            this.to = req.getTo().getURI() instanceof SipURI u ? u : null;
+        }
+
+        @Override
+        public RegisterAdmission.Target target() {
+            return to == null ? null : new RegisterAdmission.Target(to.getUser(), to.getHost(), to.isSecure());
+        }
+
+        @Override
+        public String requestHost() {
+            return req.getRequestURI() instanceof SipURI ruri ? ruri.getHost() : null;
+        }
+
+        @Override
+        public String transport() {
+            return req.getTransport();
+        }
+
+        @Override
+        public String source() {
+            return req.getRemoteAddr();
+        }
+
+        @Override
+        public int sourcePort() {
+            return req.getRemotePort();
+        }
+
+        @Override
+        public String localAddress() {
+            return req.getLocalAddr();
+        }
+
+        @Override
+        public int localPort() {
+            return req.getLocalPort();
+        }
+
+        @Override
+        public List<String> authorization() {
+            return headerValues(req, "Authorization");
+        }
+
+        @Override
+        public String userAgent() {
+            return req.getHeader("User-Agent");
+        }
+
+        @Override
+        public String callId() {
+            return req.getCallId();
+        }
+
+        @Override
+        public long cseq() {
+            return RegisterFlow.cseqNumber(req.getHeader("CSeq"));
+        }
+
+        @Override
+        public int expires() {
+            return req.getExpires();
+        }
+
+        @Override
+        public boolean wildcard() throws RegisterFlow.MalformedHeader {
+            String raw = req.getHeader("Contact");
+            if (raw != null && raw.trim().equals("*")) {
+                return true;
+            }
+            for (Address a : addresses()) {
                 if (a.isWildcard()) {
-                    wildcard = true;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public List<ContactSpec> contacts() throws RegisterFlow.MalformedHeader {
+            String raw = req.getHeader("Contact");
+            if (raw != null && raw.trim().equals("*")) {
+                return List.of();
+            }
+            List<ContactSpec> contacts = new ArrayList<>();
+            for (Address a : addresses()) {
+                if (a.isWildcard()) {
                     continue;
                 }
                 int e = a.getExpires();
@@ -130,73 +163,21 @@ public class RegistrarSipServlet extends SipServlet {
                 contacts.add(new ContactSpec(a.getURI().toString(), e >= 0 ? OptionalInt.of(e) : OptionalInt.empty(),
                         q >= 0 ? Optional.of(q) : Optional.empty(), Optional.ofNullable(instance)));
             }
+            return contacts;
         }
-        int expires = req.getExpires();
-        Flow flow = new Flow(transport.toUpperCase(Locale.ROOT), source, req.getRemotePort(), req.getLocalAddr(),
-                req.getLocalPort());
-        return new RegisterRequest(aor, toUri.getUser(), user, wildcard, contacts,
-                expires >= 0 ? OptionalInt.of(expires) : OptionalInt.empty(), req.getCallId(), cseq(req), flow,
-                Optional.ofNullable(req.getHeader("User-Agent")).orElse(""));
-    }
 
-    private static long cseq(SipServletRequest req) throws ServletParseException {
-        long n = cseqNumber(req.getHeader("CSeq"));
-        if (n < 0) {
-            throw new ServletParseException("CSeq");
-        }
-        return n;
-    }
-
-    /**
-     * The sequence number of a CSeq value (RFC 3261 section 20.16: {@code 1*DIGIT LWS Method}), or -1 when it does
-     * not start with one (after leading white space) that fits 31 bits as the RFC requires. A hand-written scan: a
-     * regular expression here was compiled again for every REGISTER.
-     */
-    static long cseqNumber(String cseq) {
-        if (cseq == null) {
-            return -1;
-        }
-        int i = 0;
-        int len = cseq.length();
-        while (i < len && Character.isWhitespace(cseq.charAt(i))) {
-            i++;
-        }
-        long n = 0;
-        int start = i;
-        for (; i < len; i++) {
-            char c = cseq.charAt(i);
-            if (c < '0' || c > '9') {
-                break;
-            }
-            n = n * 10 + (c - '0');
-            if (n > 0x7FFF_FFFFL) {
-                return -1;
+        private List<Address> addresses() throws RegisterFlow.MalformedHeader {
+            try {
+                List<Address> out = new ArrayList<>();
+                ListIterator<Address> it = req.getAddressHeaders("Contact");
+                while (it.hasNext()) {
+                    out.add(it.next());
+                }
+                return out;
+            } catch (ServletParseException e) {
+                throw new RegisterFlow.MalformedHeader("Contact");
             }
         }
-        if (i == start || (i < len && !Character.isWhitespace(cseq.charAt(i)))) {
-            return -1;
-        }
-        return n;
-    }
-
-    /** A q-value (RFC 3261 section 20.10: at most three decimals) as the shortest of "1.0", "0.5", "0.25", "0.125". */
-    static String formatQ(float q) {
-        int m = Math.round(Math.max(0f, Math.min(1f, q)) * 1000);
-        if (m == 1000) {
-            return "1.0";
-        }
-        if (m == 0) {
-            return "0.0";
-        }
-        StringBuilder b = new StringBuilder(5).append("0.").append((char) ('0' + m / 100));
-        int rest = m % 100;
-        if (rest != 0) {
-            b.append((char) ('0' + rest / 10));
-            if (rest % 10 != 0) {
-                b.append((char) ('0' + rest % 10));
-            }
-        }
-        return b.toString(); // String.format + a regular expression were 2 to 5 % of a registration's CPU
     }
 
     static List<String> headerValues(SipServletRequest req, String name) {
@@ -208,21 +189,8 @@ public class RegistrarSipServlet extends SipServlet {
         return out;
     }
 
-    private static String parseProblem(ServletParseException e) {
-        String m = e.getMessage();
-        return m == null || m.length() > 60 ? "malformed header" : "malformed " + m;
-    }
-
     static void answer(SipServletRequest req, int status, String reason) throws IOException {
         req.createResponse(status, reason).send();
-    }
-
-    private static void answerQuietly(SipServletRequest req, int status, String reason) {
-        try {
-            answer(req, status, reason);
-        } catch (IOException | RuntimeException e) {
-            cannotAnswer(req, e);
-        }
     }
 
     /**
@@ -230,7 +198,7 @@ public class RegistrarSipServlet extends SipServlet {
      * point for, a connection gone): the request is dropped, as the sender's retransmission would be.
      */
     private static void cannotAnswer(SipServletRequest req, Exception e) {
-        LOG.warn("could not answer {} from {}: {}", req.getMethod(), req.getRemoteAddr(), e.toString());
+        LOG.warn("could not answer {} from {}: {}", req.getMethod(), req.getRemoteAddr(), e.getClass().getName());
         LOG.debug("could not answer", e);
     }
 

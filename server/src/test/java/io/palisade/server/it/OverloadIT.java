@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A flood over UDP beyond what the node admits: the excess is refused with 503 + Retry-After before any transaction
  * exists, the process stays up, and once the flood's transactions have ended a normal registration succeeds again
  * (the spike saw the UDP listener die silently at 2,500 REGISTER/s). The flood is OPTIONS: each one answered keeps
- * its server transaction for Timer J, as an authenticated REGISTER does. A REGISTER without credentials would not
- * do: the edge challenges it statelessly, with no transaction at all.
+ * its server transaction for Timer J. REGISTERs would not do: the edge challenges them and answers the authenticated
+ * ones itself, with no transaction at all (the second test).
  */
 class OverloadIT {
     @TempDir
@@ -110,6 +110,30 @@ class OverloadIT {
             String log = java.nio.file.Files.readString(data.resolve("security.log"));
             assertTrue(log.contains("\"event\":\"overload_on\""), "overload is reported:\n" + log);
             assertTrue(log.contains("\"event\":\"overload_off\""), "and its end:\n" + log);
+        }
+    }
+
+    @Test
+    void registrationsOverUdpHoldNoTransactionsSoTheTransactionLimitDoesNotShedThem() throws Exception {
+        // The edge answers a REGISTER with credentials itself and keeps only its encoded answer for retransmissions;
+        // as a SIP stack transaction, each one answered over UDP counted against the limit for 32 s (Timer J).
+        Path data = tmp.resolve("data");
+        Map<String, String> cfg = PalisadeProcess.defaults(data);
+        cfg.put("overload.max-server-transactions", "100"); // the lowest allowed
+        cfg.put("sip.plain-register-networks", "127.0.0.2/32");
+        cfg.put("edge.limit.user-registers", "1000/s burst 1000");
+        cfg.put("edge.limit.address-requests", "1000/s burst 2000");
+        cfg.put("edge.limit.address-registers", "1000/s burst 2000");
+        try (PalisadeProcess server = PalisadeProcess.start(data, cfg)) {
+            assertEquals(0, server.cli("pw\n", "user", "add", "ivan", "--password-stdin").exitCode());
+            try (SipTestClient c = SipTestClient.udpFrom("127.0.0.2", server.udpPort)) {
+                String contact = "<sip:ivan@127.0.0.2:" + c.localPort + ">";
+                for (int i = 0; i < 300; i++) {
+                    SipTestClient.Response r = c.register("ivan", "pw", "127.0.0.1", List.of(contact), 600);
+                    assertEquals(200, r.status(), "registration " + (i + 1) + ": " + r.raw());
+                }
+            }
+            assertTrue(server.isAlive());
         }
     }
 }

@@ -45,6 +45,7 @@ public final class EdgeValve implements SIPMessageValve {
             Request.UPDATE, Request.PRACK, Request.INFO);
 
     private SIPTransactionStack stack;
+    private final EdgeRegistrar registrar = new EdgeRegistrar();
 
     @Override
     public void init(SipStack sipStack) {
@@ -116,6 +117,10 @@ public final class EdgeValve implements SIPMessageValve {
             return true; // in-dialog traffic and transaction completion always pass so calls can end cleanly
         }
         OverloadGuard guard = services.overloadGuardFor(stack::getServerTransactionTableSize);
+        if (Request.REGISTER.equals(method) && EdgeRegistrar.takes(request)) {
+            registrar.handle(request, channel, services, guard); // no transaction, session or servlet
+            return false;
+        }
         if (guard.shedNewRequest()) {
             send(request, channel, 503, "Service Unavailable: overloaded", guard.retryAfterSeconds());
             return false;

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package io.palisade.sip.edge;
+
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.header.RetryAfter;
+import gov.nist.javax.sip.header.ContactList;
+import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.stack.MessageChannel;
+import io.palisade.core.edge.AnsweredRequests;
+import io.palisade.core.edge.OverloadGuard;
+import io.palisade.core.location.ContactSpec;
+import io.palisade.core.location.RegisterAdmission;
+import io.palisade.sip.ContainerMessages;
+import io.palisade.sip.PalisadeSipServices;
+import io.palisade.sip.RegisterFlow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.UserAgentHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registrar's front at the edge: a REGISTER with credentials is answered here, from the SIP stack's parsed
+ * message, by {@link RegisterFlow} (the same decisions as the servlet), with no transaction, container session,
+ * application router or servlet. What a server transaction would add is kept here (RFC 3261 section 17.2.2): over
+ * UDP, a retransmission that arrives while the request is worked on is absorbed, and one that arrives after the
+ * answer gets the same answer again for Timer J (32 s); over TCP and TLS the client does not retransmit and nothing
+ * is kept. The answer's To tag is derived from the request, as for the edge's stateless challenge.
+ */
+final class EdgeRegistrar {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeRegistrar.class);
+    /** Timer J for UDP: 64 * T1. */
+    private static final long TIMER_J_NANOS = TimeUnit.SECONDS.toNanos(32);
+    /** Rough heap per kept answer (encoded answer, key, map entry), to bound the memory they may take. */
+    private static final long BYTES_PER_ANSWER = 8 * 1024;
+
+    private final AnsweredRequests<String> answered;
+
+    EdgeRegistrar() {
+        this(answersFor(Runtime.getRuntime().maxMemory()));
+    }
+
+    EdgeRegistrar(int maxAnswers) {
+        this.answered = new AnsweredRequests<>(TIMER_J_NANOS, 32, maxAnswers, System::nanoTime);
+    }
+
+    /** Answers kept at most: an eighth of the heap's worth at most, within 10,000 and 2,000,000. */
+    static int answersFor(long maxHeapBytes) {
+        return (int) Math.max(10_000, Math.min(2_000_000, maxHeapBytes / 8 / BYTES_PER_ANSWER));
+    }
+
+    /** Whether this front answers {@code request}: a REGISTER outside a dialog that carries credentials. */
+    static boolean takes(SIPRequest request) {
+        return request.getToTag() == null && request.getHeader(AuthorizationHeader.NAME) != null;
+    }
+
+    /**
+     * Answers {@code request}. Over UDP a request seen before is a retransmission: absorbed while the first copy is
+     * worked on, answered again with the same answer once it is answered. A new request is shed with 503 when the
+     * node is overloaded, else decided by {@link RegisterFlow}.
+     */
+    void handle(SIPRequest request, MessageChannel channel, PalisadeSipServices services, OverloadGuard guard) {
+        boolean udp = isUdp(channel);
+        String key = udp ? key(request, channel) : null;
+        if (udp) {
+            AnsweredRequests.Seen<String> seen = answered.begin(key);
+            if (seen instanceof AnsweredRequests.Answered<String> a) {
+                resend(a.answer(), channel);
+                return;
+            }
+            if (seen instanceof AnsweredRequests.InProgress<String>) {
+                return; // RFC 3261 section 17.2.2, Trying: the first copy answers
+            }
+        }
+        SIPResponse response;
+        if (guard.shedNewRequest()) {
+            response = request.createResponse(503, "Service Unavailable: overloaded");
+            RetryAfter ra = new RetryAfter();
+            try {
+                ra.setRetryAfter(guard.retryAfterSeconds());
+                response.setHeader(ra);
+            } catch (javax.sip.InvalidArgumentException e) {
+                // no Retry-After then; the 503 alone still sheds
+            }
+        } else {
+            try {
+                response = response(request, RegisterFlow.answer(new StackRegister(request, channel), services));
+            } catch (RuntimeException e) {
+                // the location store failed, or a value the stack let through that we cannot handle: a clear 500
+                LOG.warn("REGISTER from {} failed: {}", channel.getPeerAddress(), e.getClass().getName());
+                response = request.createResponse(500, "Server Internal Error");
+            }
+        }
+        tag(response, request);
+        if (udp) {
+            answered.answered(key, response.encode());
+        }
+        try {
+            channel.sendMessage(response);
+        } catch (java.io.IOException | RuntimeException e) {
+            // a connection gone: as for any answer the edge cannot send, the client's retransmission tries again
+            LOG.debug("could not answer a REGISTER from {}: {}", channel.getPeerAddress(), e.getClass().getSimpleName());
+        }
+    }
+
+    private static void resend(String answer, MessageChannel channel) {
+        try {
+            channel.sendMessage((SIPResponse) ContainerMessages.messageFactory().createResponse(answer));
+        } catch (java.io.IOException | java.text.ParseException | javax.sip.PeerUnavailableException
+                 | RuntimeException e) {
+            LOG.debug("could not answer a retransmitted REGISTER: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    private static void tag(SIPResponse response, SIPRequest request) {
+        try {
+            response.getTo().setTag(EdgeValve.statelessTag(request));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("derived To tag did not parse", e); // hex digits always do
+        }
+    }
+
+    /** Requests remembered for retransmissions. */
+    int remembered() {
+        return answered.size();
+    }
+
+    private static SIPResponse response(SIPRequest request, RegisterFlow.Answer a) {
+        SIPResponse response = a.reason() == null ? request.createResponse(a.status())
+                : request.createResponse(a.status(), a.reason());
+        try {
+            javax.sip.header.HeaderFactory factory = ContainerMessages.headerFactory();
+            for (RegisterFlow.Header h : a.headers()) {
+                response.addHeader(factory.createHeader(h.name(), h.value()));
+            }
+        } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
+            throw new IllegalStateException("answer header did not parse", e);
+        }
+        return response;
+    }
+
+    private static boolean isUdp(MessageChannel channel) {
+        return "UDP".equalsIgnoreCase(channel.getTransport());
+    }
+
+    /**
+     * What a retransmission shares with its original (RFC 3261 section 17.2.3: branch, sent-by, method; Call-ID and
+     * CSeq for clients without RFC 3261 branches), and where it came from.
+     */
+    private static String key(SIPRequest request, MessageChannel channel) {
+        var via = request.getTopmostVia();
+        return request.getCallId().getCallId() + ' ' + request.getCSeq().getSeqNumber() + ' '
+                + (via == null ? "" : via.getBranch() + ' ' + via.getSentBy().encode()) + ' '
+                + channel.getPeerAddress() + ':' + channel.getPeerPort();
+    }
+
+    /** A REGISTER read from the SIP stack's parsed message. */
+    private static final class StackRegister implements RegisterFlow.Message {
+        private final SIPRequest request;
+        private final MessageChannel channel;
+
+        StackRegister(SIPRequest request, MessageChannel channel) {
+            this.request = request;
+            this.channel = channel;
+        }
+
+        @Override
+        public RegisterAdmission.Target target() {
+            javax.sip.address.URI to = request.getTo() == null || request.getTo().getAddress() == null
+                    ? null : request.getTo().getAddress().getURI();
+            return to instanceof javax.sip.address.SipURI u
+                    ? new RegisterAdmission.Target(u.getUser(), u.getHost(), u.isSecure()) : null;
+        }
+
+        @Override
+        public String requestHost() {
+            return request.getRequestURI() instanceof javax.sip.address.SipURI r ? r.getHost() : null;
+        }
+
+        @Override
+        public String transport() {
+            return channel.getTransport();
+        }
+
+        @Override
+        public String source() {
+            return channel.getPeerAddress();
+        }
+
+        @Override
+        public int sourcePort() {
+            return channel.getPeerPort();
+        }
+
+        @Override
+        public String localAddress() {
+            return channel.getHost();
+        }
+
+        @Override
+        public int localPort() {
+            return channel.getPort();
+        }
+
+        @Override
+        public List<String> authorization() {
+            List<String> out = new ArrayList<>(1);
+            ListIterator<SIPHeader> it = request.getHeaders(AuthorizationHeader.NAME);
+            while (it.hasNext()) {
+                out.add(it.next().getHeaderValue());
+            }
+            return out;
+        }
+
+        @Override
+        public String userAgent() {
+            return request.getHeader(UserAgentHeader.NAME) instanceof SIPHeader h ? h.getHeaderValue() : null;
+        }
+
+        @Override
+        public String callId() {
+            return request.getCallId().getCallId();
+        }
+
+        @Override
+        public long cseq() {
+            long n = request.getCSeq().getSeqNumber();
+            return n >= 0 && n <= 0x7FFF_FFFFL ? n : -1; // RFC 3261 section 8.1.1.5: less than 2^31
+        }
+
+        @Override
+        public int expires() {
+            ExpiresHeader e = request.getExpires();
+            return e == null ? -1 : e.getExpires();
+        }
+
+        @Override
+        public boolean wildcard() {
+            ContactList contacts = request.getContactHeaders();
+            if (contacts != null) {
+                for (Contact c : contacts) {
+                    if (c.isWildCard()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public List<ContactSpec> contacts() throws RegisterFlow.MalformedHeader {
+            ContactList list = request.getContactHeaders();
+            if (list == null) {
+                return List.of();
+            }
+            List<ContactSpec> out = new ArrayList<>(list.size());
+            for (Contact c : list) {
+                if (c.isWildCard()) {
+                    continue;
+                }
+                if (c.getAddress() == null || c.getAddress().getURI() == null) {
+                    throw new RegisterFlow.MalformedHeader("Contact");
+                }
+                out.add(new ContactSpec(c.getAddress().getURI().toString(), intParameter(c, "expires"),
+                        qParameter(c), Optional.ofNullable(c.getParameter("+sip.instance"))));
+            }
+            return out;
+        }
+
+        private static OptionalInt intParameter(Contact c, String name) throws RegisterFlow.MalformedHeader {
+            String v = c.getParameter(name);
+            if (v == null) {
+                return OptionalInt.empty();
+            }
+            try {
+                long n = Long.parseLong(v.trim());
+                return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, Math.max(-1, n)));
+            } catch (NumberFormatException e) {
+                throw new RegisterFlow.MalformedHeader("Contact");
+            }
+        }
+
+        private static Optional<Float> qParameter(Contact c) throws RegisterFlow.MalformedHeader {
+            String v = c.getParameter("q");
+            if (v == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Float.parseFloat(v.trim()));
+            } catch (NumberFormatException e) {
+                throw new RegisterFlow.MalformedHeader("Contact");
+            }
+        }
+    }
+}
