@@ -377,7 +377,9 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!flush()) {
+        // once more if it fails: at JVM exit H2's own shutdown hook may have closed a pooled connection under us,
+        // and the next one reopens the file
+        if (!flush() && !flush()) {
             LOG.warn("{} address(es)-of-record could not be written at shutdown; their phones' next REGISTER restores"
                     + " them", dirty.size());
         }
