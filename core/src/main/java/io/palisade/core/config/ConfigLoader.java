@@ -255,7 +255,8 @@ public final class ConfigLoader {
         return new PalisadeConfig(dataDir, domains, realm, address, tlsPort, udp, tcp, trusted, plainRegister, tls,
                 algorithms.stream().map(a -> a.toUpperCase(Locale.ROOT)).toList(), in.list("auth.md5-only-user-agents"),
                 Duration.ofSeconds(nonceLifetime),
-                minExpires, maxExpires, defaultExpires, maxContacts, writeBack, writeBackInterval, threads, maxMessage, maxTx, heapPercent,
+                minExpires, maxExpires, defaultExpires, maxContacts, writeBack, writeBackInterval, threads, maxMessage,
+                maxTx, heapPercent,
                 in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level,
                 edge, securityLog.orElse(dataDir.resolve("security.log")), admin, media, call);
     }

@@ -245,10 +245,6 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
         return dirty.size();
     }
 
-    public Duration interval() {
-        return interval;
-    }
-
     /**
      * Writes every change made so far to the delegate and returns whether it worked (a failure keeps the changes for
      * the next attempt). Package-private for tests; the writer thread calls it every interval.
