@@ -16,6 +16,8 @@ import io.palisade.core.edge.TransportPolicy;
 import io.palisade.core.location.JdbcRegistrationStore;
 import io.palisade.core.location.RegistrarConfig;
 import io.palisade.core.location.RegistrarService;
+import io.palisade.core.location.RegistrationStore;
+import io.palisade.core.location.WriteBackRegistrationStore;
 import io.palisade.core.subscriber.JdbcSubscriberDirectory;
 import io.palisade.core.subscriber.SubscriberDirectory;
 import io.palisade.core.tls.TlsIdentity;
@@ -58,6 +60,8 @@ public final class PalisadeServer implements AutoCloseable {
     private io.palisade.media.MediaService media;
     private io.palisade.core.call.CallService calls;
     private io.palisade.core.tls.CertificateService certificates;
+    /** The registrations when written back (null when written through); closed before the database. */
+    private WriteBackRegistrationStore location;
 
     public PalisadeServer(PalisadeConfig config) {
         this.config = config;
@@ -86,7 +90,12 @@ public final class PalisadeServer implements AutoCloseable {
         SubscriberDirectory subscribers = new io.palisade.core.subscriber.CachingSubscriberDirectory(
                 new JdbcSubscriberDirectory(database.dataSource(), domains.realm()), SUBSCRIBER_CACHE_TTL, 100_000,
                 System::nanoTime);
-        JdbcRegistrationStore registrations = new JdbcRegistrationStore(database.dataSource());
+        RegistrationStore registrations = new JdbcRegistrationStore(database.dataSource());
+        if (config.registrationWriteBack()) {
+            // memory-first (README: registrar.write-back): the registrar, the console and the metrics all use this one
+            location = WriteBackRegistrationStore.open(registrations, config.registrationWriteBackInterval());
+            registrations = location;
+        }
         RegistrarService registrar = new RegistrarService(
                 new RegistrarConfig(config.minExpires(), config.maxExpires(), config.defaultExpires(), config.maxContacts()),
                 registrations, clock);
@@ -150,7 +159,7 @@ public final class PalisadeServer implements AutoCloseable {
         if (config.admin().enabled()) {
             adminConsole = AdminConsole.start(config, database.dataSource(), subscribers, registrations, certificates,
                     clock, new AdminConsole.Extras(calls, new io.palisade.core.call.JdbcCallRecordStore(database.dataSource()),
-                            edgeSettings, registry -> ServerMetrics.bind(registry, securityEvents, media.engine())));
+                            edgeSettings, registry -> ServerMetrics.bind(registry, securityEvents, media.engine(), location)));
         }
         // --- end admin console ---
 
@@ -329,6 +338,13 @@ public final class PalisadeServer implements AutoCloseable {
         if (securityEvents != null) {
             securityEvents.close();
             securityEvents = null;
+        }
+        if (location != null) {
+            // nothing changes a binding any more (container, console and sweeps are stopped): write what is pending
+            location.close();
+            System.out.println("Registrations at stop: " + location.count() + " binding(s) in memory, "
+                    + location.pendingAddresses() + " address(es)-of-record not written");
+            location = null;
         }
         if (database != null) {
             database.close();

@@ -55,6 +55,10 @@ public final class ConfigLoader {
         k.put("registrar.max-expires", "3600");
         k.put("registrar.default-expires", "3600");
         k.put("registrar.max-contacts", "10");
+        // unset: on with the embedded database, off with database.url (other nodes write the same table and must see
+        // each other's bindings, so this node writes through)
+        k.put("registrar.write-back", null);
+        k.put("registrar.write-back-interval", "1");
         // Measured on 2 cores: 4 SIP worker threads gave 1,260 registrations/s, 16 gave 510/s, 64 collapsed at
         // 2,000/s offered (lock convoys on the PRNG and the connection pool). So: a few per core.
         k.put("sip.threads", Integer.toString(2 * Runtime.getRuntime().availableProcessors()));
@@ -213,6 +217,8 @@ public final class ConfigLoader {
             problems.add("registrar.default-expires: must lie between registrar.min-expires and registrar.max-expires");
         }
         int maxContacts = in.intIn("registrar.max-contacts", 1, 1000);
+        boolean writeBack = in.bool("registrar.write-back", in.optional("database.url").isEmpty());
+        Duration writeBackInterval = Duration.ofSeconds(in.intIn("registrar.write-back-interval", 1, 60));
         int threads = in.intIn("sip.threads", 1, 512);
         int maxMessage = in.intIn("sip.max-message-size", 2048, 65535);
         int maxTx = in.intIn("overload.max-server-transactions", 100, 10_000_000);
@@ -249,7 +255,8 @@ public final class ConfigLoader {
         return new PalisadeConfig(dataDir, domains, realm, address, tlsPort, udp, tcp, trusted, plainRegister, tls,
                 algorithms.stream().map(a -> a.toUpperCase(Locale.ROOT)).toList(), in.list("auth.md5-only-user-agents"),
                 Duration.ofSeconds(nonceLifetime),
-                minExpires, maxExpires, defaultExpires, maxContacts, threads, maxMessage, maxTx, heapPercent,
+                minExpires, maxExpires, defaultExpires, maxContacts, writeBack, writeBackInterval, threads, maxMessage,
+                maxTx, heapPercent,
                 in.optional("database.url"), in.optional("database.user"), in.optional("database.password"), level,
                 edge, securityLog.orElse(dataDir.resolve("security.log")), admin, media, call);
     }
@@ -383,6 +390,20 @@ public final class ConfigLoader {
         List<String> list(String key) {
             return optional(key).map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim)
                     .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+        }
+
+        /** {@code true} or {@code false} (any case); unset gives {@code fallback}. */
+        boolean bool(String key, boolean fallback) {
+            Optional<String> v = optional(key);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            String b = v.get().toLowerCase(Locale.ROOT);
+            if (!b.equals("true") && !b.equals("false")) {
+                problems.add(key + ": expected true or false, got '" + v.get() + "'");
+                return fallback;
+            }
+            return b.equals("true");
         }
 
         OptionalInt port(String key) {

@@ -15,6 +15,8 @@ import java.util.OptionalInt;
  * @param realm             digest realm (RFC 3261 section 22.1); empty means the first domain
  * @param trustedNetworks   sources allowed to use the plain UDP/TCP listeners at all
  * @param plainRegisterNetworks sources allowed to REGISTER over plain UDP/TCP (default: none)
+ * @param registrationWriteBack bindings live in memory and reach the database every
+ *                          {@code registrationWriteBackInterval}, instead of at each REGISTER
  */
 public record PalisadeConfig(
         Path dataDir,
@@ -34,6 +36,8 @@ public record PalisadeConfig(
         int maxExpires,
         int defaultExpires,
         int maxContacts,
+        boolean registrationWriteBack,
+        Duration registrationWriteBackInterval,
         int sipThreads,
         int maxMessageSize,
         int maxServerTransactions,
@@ -62,7 +66,9 @@ public record PalisadeConfig(
                 + ", plainRegisterNetworks=" + plainRegisterNetworks + ", tls=" + tls
                 + ", authAlgorithms=" + authAlgorithms + ", md5OnlyUserAgents=" + md5OnlyUserAgents + ", nonceLifetime=" + nonceLifetime
                 + ", expires=" + minExpires + ".." + maxExpires + " (default " + defaultExpires + ")"
-                + ", maxContacts=" + maxContacts + ", sipThreads=" + sipThreads + ", maxMessageSize=" + maxMessageSize + ", maxServerTransactions=" + maxServerTransactions
+                + ", maxContacts=" + maxContacts + ", registrationWriteBack=" + registrationWriteBack
+                + (registrationWriteBack ? " every " + registrationWriteBackInterval.toMillis() + " ms" : "")
+                + ", sipThreads=" + sipThreads + ", maxMessageSize=" + maxMessageSize + ", maxServerTransactions=" + maxServerTransactions
                 + ", heapThresholdPercent=" + heapThresholdPercent + ", databaseUrl=" + databaseUrl
                 + ", databaseUser=" + databaseUser + ", databasePassword=" + databasePassword.map(p -> "****")
                 + ", logLevel=" + logLevel + ", edge=" + edge + ", securityLog=" + securityLog + ", admin=" + admin + ", media=" + media + ", call=" + call + "]";

@@ -41,6 +41,8 @@ public final class SettingsView {
         m.put("registrar.max-expires", Integer.toString(c.maxExpires()));
         m.put("registrar.default-expires", Integer.toString(c.defaultExpires()));
         m.put("registrar.max-contacts", Integer.toString(c.maxContacts()));
+        m.put("registrar.write-back", Boolean.toString(c.registrationWriteBack()));
+        m.put("registrar.write-back-interval", Long.toString(c.registrationWriteBackInterval().toSeconds()));
         m.put("sip.threads", Integer.toString(c.sipThreads()));
         m.put("sip.max-message-size", Integer.toString(c.maxMessageSize()));
         m.put("overload.max-server-transactions", Integer.toString(c.maxServerTransactions()));

@@ -5,12 +5,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -53,6 +56,7 @@ public final class JdbcRegistrationStore implements RegistrationStore {
             if (!b.aor().equals(aor)) {
                 throw new IllegalArgumentException("binding of another address-of-record");
             }
+            checkFits(b);
         }
         if (upserts.isEmpty() && removedContactUris.isEmpty()) {
             return;
@@ -61,32 +65,68 @@ public final class JdbcRegistrationStore implements RegistrationStore {
             upsertOne(upserts.get(0));
             return;
         }
+        List<Key> removed = new ArrayList<>(removedContactUris.size());
+        for (String uri : removedContactUris) {
+            removed.add(new Key(aor, uri));
+        }
+        write(upserts, removed);
+    }
+
+    /**
+     * A group commit: the changes of all the addresses-of-record in one transaction, each kind of statement sent as
+     * one JDBC batch (deletes, updates, then inserts for the bindings no update found). Either all of it is stored or
+     * none of it.
+     */
+    @Override
+    public void applyAll(List<Change> changes) {
+        List<Binding> upserts = new ArrayList<>();
+        List<Key> removed = new ArrayList<>();
+        for (Change ch : changes) {
+            for (Binding b : ch.upserts()) {
+                if (!b.aor().equals(ch.aor())) {
+                    throw new IllegalArgumentException("binding of another address-of-record");
+                }
+                checkFits(b);
+                upserts.add(b);
+            }
+            for (String uri : ch.removedContactUris()) {
+                removed.add(new Key(ch.aor(), uri));
+            }
+        }
+        if (upserts.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        write(upserts, removed);
+    }
+
+    /** Primary key of a row. */
+    private record Key(String aor, String contactUri) {
+    }
+
+    /** Deletes, then upserts (so a binding both removed and upserted ends up stored), in one transaction. */
+    private void write(List<Binding> upserts, List<Key> removed) {
+        // the last of several upserts of one row wins, as it would with one statement each
+        Map<Key, Binding> rows = new LinkedHashMap<>();
+        for (Binding b : upserts) {
+            rows.put(new Key(b.aor(), b.contactUri()), b);
+        }
         try (Connection c = ds.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                if (!removedContactUris.isEmpty()) {
+                if (!removed.isEmpty()) {
                     try (PreparedStatement ps = c.prepareStatement(
                             "DELETE FROM registration WHERE aor = ? AND contact_uri = ?")) {
-                        for (String uri : removedContactUris) {
-                            ps.setString(1, aor);
-                            ps.setString(2, uri);
+                        for (Key k : removed) {
+                            ps.setString(1, k.aor());
+                            ps.setString(2, k.contactUri());
                             ps.addBatch();
                         }
                         ps.executeBatch();
                     }
                 }
-                if (!upserts.isEmpty()) {
-                    try (PreparedStatement up = c.prepareStatement(UPDATE);
-                            PreparedStatement ins = c.prepareStatement(INSERT)) {
-                        for (Binding b : upserts) {
-                            bind(up, b);
-                            if (up.executeUpdate() == 0) {
-                                bind(ins, b);
-                                ins.executeUpdate();
-                            }
-                        }
-                    }
+                if (!rows.isEmpty()) {
+                    upsertBatch(c, List.copyOf(rows.values()));
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -97,6 +137,66 @@ public final class JdbcRegistrationStore implements RegistrationStore {
             }
         } catch (SQLException e) {
             throw new RegistrationStoreException("cannot store bindings", e);
+        }
+    }
+
+    /** UPDATE every row as one batch, then INSERT, as a second batch, the rows the update did not find. */
+    private static void upsertBatch(Connection c, List<Binding> rows) throws SQLException {
+        int[] updated;
+        try (PreparedStatement up = c.prepareStatement(UPDATE)) {
+            for (Binding b : rows) {
+                bind(up, b);
+                up.addBatch();
+            }
+            updated = up.executeBatch();
+        }
+        List<Binding> missing = new ArrayList<>();
+        try (PreparedStatement up = c.prepareStatement(UPDATE)) {
+            for (int i = 0; i < rows.size(); i++) {
+                int n = updated[i];
+                if (n == Statement.SUCCESS_NO_INFO) {
+                    // a driver that does not report counts per statement: ask again, row by row (same values)
+                    bind(up, rows.get(i));
+                    n = up.executeUpdate();
+                }
+                if (n == 0) {
+                    missing.add(rows.get(i));
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            try (PreparedStatement ins = c.prepareStatement(INSERT)) {
+                for (Binding b : missing) {
+                    bind(ins, b);
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * Refuses a binding with a value longer than its column (V1 migration), before any database work. A store that
+     * writes later ({@link WriteBackRegistrationStore}) must refuse such a binding when it is given, not fail at every
+     * later write.
+     *
+     * <p>{@code String.length()} counts UTF-16 units, never fewer than the characters either database counts.
+     */
+    static void checkFits(Binding b) {
+        fits("aor", b.aor(), 512);
+        fits("contact_uri", b.contactUri(), 1024);
+        fits("call_id", b.callId(), 256);
+        fits("transport", b.flow().transport(), 8);
+        fits("remote_address", b.flow().remoteAddress(), 64);
+        fits("local_address", b.flow().localAddress(), 64);
+        fits("user_agent", b.userAgent(), 256);
+        fits("instance_id", b.instanceId(), 256);
+    }
+
+    private static void fits(String column, String value, int max) {
+        if (value != null && value.length() > max) {
+            // the column's name only: the value may be anything a client sent
+            throw new RegistrationStoreException("value too long for registration." + column, null);
         }
     }
 

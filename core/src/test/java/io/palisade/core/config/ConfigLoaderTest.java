@@ -72,4 +72,38 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(Optional.of(tmp.resolve("absent.properties")), Map.of(), Map.of()));
         assertTrue(e.getMessage().contains("absent.properties"));
     }
+
+    @Test
+    void registrationWriteBackIsOnForTheEmbeddedDatabaseAndOffForASharedOneUnlessSet() throws Exception {
+        PalisadeConfig embedded = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+        assertTrue(embedded.registrationWriteBack());
+        assertEquals(java.time.Duration.ofSeconds(1), embedded.registrationWriteBackInterval());
+
+        Map<String, String> shared = Map.of("PALISADE_DATABASE_URL", "jdbc:postgresql://db.example.com/palisade");
+        assertFalse(ConfigLoader.load(Optional.empty(), shared, Map.of()).registrationWriteBack(),
+                "several nodes share the table: write through");
+        Map<String, String> sharedButOn = new java.util.HashMap<>(shared);
+        sharedButOn.put("PALISADE_REGISTRAR_WRITE_BACK", "TRUE");
+        sharedButOn.put("PALISADE_REGISTRAR_WRITE_BACK_INTERVAL", "5");
+        PalisadeConfig on = ConfigLoader.load(Optional.empty(), sharedButOn, Map.of());
+        assertTrue(on.registrationWriteBack(), "a single node on its own database may choose write-back");
+        assertEquals(java.time.Duration.ofSeconds(5), on.registrationWriteBackInterval());
+
+        Path f = tmp.resolve("p.properties");
+        Files.writeString(f, "registrar.write-back=false\n");
+        assertFalse(ConfigLoader.load(Optional.of(f), Map.of(), Map.of()).registrationWriteBack());
+    }
+
+    @Test
+    void aWrongWriteBackSettingStopsStartUpNamingItsKey() throws Exception {
+        Path f = tmp.resolve("p.properties");
+        Files.writeString(f, "registrar.write-back=yes\nregistrar.write-back-interval=0\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(f), Map.of(), Map.of()));
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("registrar.write-back: expected true or false, got 'yes'"), all);
+        assertTrue(all.contains("registrar.write-back-interval: expected a whole number from 1 to 60, got '0'"), all);
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("PALISADE_REGISTRAR_WRITE_BACK_INTERVAL", "1s"), Map.of()));
+        assertTrue(String.join("\n", e.problems()).contains("registrar.write-back-interval:"), e.problems().toString());
+    }
 }

@@ -124,8 +124,9 @@ class CallIT {
         // When bob's connection comes from a port other than its listening port, a call that reaches it went over that
         // connection (the flow). Debian's SIPp binds its TCP client socket to its listening port, which makes this check
         // inconclusive here; BaresipCallIT checks the flow with a phone that registers from an ephemeral port.
-        String regs = server.cli(null, "registrations", "list").out();
-        Matcher flow = Pattern.compile("sip:bob1@127\\.0\\.0\\.1\\s+\\S+\\s+TCP\\s+127\\.0\\.0\\.1:(\\d+)").matcher(regs);
+        Pattern bound = Pattern.compile("sip:bob1@127\\.0\\.0\\.1\\s+\\S+\\s+TCP\\s+127\\.0\\.0\\.1:(\\d+)");
+        String regs = server.registrationsUntil(out -> bound.matcher(out).find()).out(); // written back within 1 s
+        Matcher flow = bound.matcher(regs);
         assertTrue(flow.find(), regs);
         Caller alice = call("call-uac.xml", "bob1");
         String seen = bob.received();

@@ -253,4 +253,18 @@ final class PalisadeProcess implements AutoCloseable {
     Cli cli(String stdin, String... args) {
         return cli(dataDir, configFile, stdin, args);
     }
+
+    /**
+     * {@code registrations list} until its output satisfies {@code shown}, for at most 20 s: the CLI reads the
+     * database, which the server's registration write-back updates once per interval (README,
+     * {@code registrar.write-back}). Returns the last run.
+     */
+    Cli registrationsUntil(java.util.function.Predicate<String> shown) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Cli list = cli(null, "registrations", "list");
+        while (!(list.exitCode() == 0 && shown.test(list.out())) && System.nanoTime() < deadline) {
+            list = cli(null, "registrations", "list"); // a JVM start each time: the runs are their own pacing
+        }
+        return list;
+    }
 }

@@ -270,10 +270,11 @@ class RegistrarIT {
         try (SipTestClient c = SipTestClient.tls(server.tlsPort, cert)) {
             SipTestClient.Response r = c.register("carol", "pw-carol", "127.0.0.1", List.of(contact(c, "carol")), 600);
             assertEquals(200, r.status(), r.raw());
-            PalisadeProcess.Cli list = server.cli(null, "registrations", "list");
+            java.util.function.Predicate<String> shown = out -> out.lines().anyMatch(l -> l.contains("sip:carol@127.0.0.1")
+                    && l.contains("TLS") && l.contains("127.0.0.1:" + c.localPort));
+            PalisadeProcess.Cli list = server.registrationsUntil(shown); // the CLI reads the written-back database
             assertEquals(0, list.exitCode(), list.out());
-            assertTrue(list.out().lines().anyMatch(l -> l.contains("sip:carol@127.0.0.1") && l.contains("TLS")
-                    && l.contains("127.0.0.1:" + c.localPort)), list.out());
+            assertTrue(shown.test(list.out()), list.out());
         }
     }
 

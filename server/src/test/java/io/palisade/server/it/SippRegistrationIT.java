@@ -73,8 +73,9 @@ class SippRegistrationIT {
     void everyUserRegistersOverTcp() throws Exception {
         ExternalTool.Result r = sipp(server.tcpPort, "register-auth.xml", users, USERS);
         assertEquals(0, r.exitCode(), r.output() + "\nserver:\n" + server.output());
-        PalisadeProcess.Cli list = server.cli(null, "registrations", "list");
-        assertTrue(list.out().contains("sip:u" + (USERS - 1) + "@127.0.0.1"), list.out());
+        String last = "sip:u" + (USERS - 1) + "@127.0.0.1";
+        PalisadeProcess.Cli list = server.registrationsUntil(out -> out.contains(last)); // written back within 1 s
+        assertTrue(list.out().contains(last), list.out());
     }
 
     @Test
@@ -103,8 +104,10 @@ class SippRegistrationIT {
             awaitListening(local, Duration.ofSeconds(20));
             ExternalTool.Result r = sipp(local, "register-auth.xml", users, USERS);
             assertEquals(0, r.exitCode(), r.output() + "\nstunnel:\n" + Files.readString(tmp.resolve("stunnel.log")));
-            PalisadeProcess.Cli list = server.cli(null, "registrations", "list");
-            assertTrue(list.out().lines().anyMatch(l -> l.contains("sip:u0@127.0.0.1") && l.contains("TLS")), list.out());
+            java.util.function.Predicate<String> shown = out -> out.lines()
+                    .anyMatch(l -> l.contains("sip:u0@127.0.0.1") && l.contains("TLS"));
+            PalisadeProcess.Cli list = server.registrationsUntil(shown); // written back within 1 s
+            assertTrue(shown.test(list.out()), list.out());
         } finally {
             stunnel.destroy();
             if (!stunnel.waitFor(10, TimeUnit.SECONDS)) {
