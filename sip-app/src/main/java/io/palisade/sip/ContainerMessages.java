@@ -117,18 +117,6 @@ public final class ContainerMessages {
         return h;
     }
 
-    private static volatile javax.sip.message.MessageFactory messages;
-
-    /** As {@link #headerFactory()}, for messages. */
-    public static javax.sip.message.MessageFactory messageFactory() throws javax.sip.PeerUnavailableException {
-        javax.sip.message.MessageFactory m = messages;
-        if (m == null) {
-            m = SipFactory.getInstance().createMessageFactory();
-            messages = m;
-        }
-        return m;
-    }
-
     static void addHeaders(SipServletMessage message, String name, List<String> values)
             throws ParseException, javax.sip.PeerUnavailableException {
         if (message instanceof SipServletMessageImpl impl) {

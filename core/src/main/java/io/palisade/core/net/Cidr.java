@@ -72,18 +72,50 @@ public final class Cidr {
     }
 
     public boolean contains(InetAddress address) {
-        byte[] a = address.getAddress();
-        if (a.length != network.length) {
-            return false;
-        }
-        return java.util.Arrays.equals(mask(a, prefix), network);
+        return matches(address.getAddress());
     }
 
     /** Like {@link #contains(InetAddress)} for a textual IP literal; false for anything else. */
     public boolean contains(String ipLiteral) {
-        Optional<Cidr> host = parse(ipLiteral);
-        return host.isPresent() && host.get().network.length == network.length
-                && java.util.Arrays.equals(mask(host.get().network, prefix), network);
+        byte[] a = addressOf(ipLiteral);
+        return a != null && matches(a);
+    }
+
+    /** Whether the first {@code prefix} bits of {@code a} are this network's (it is stored masked). */
+    private boolean matches(byte[] a) {
+        if (a.length != network.length) {
+            return false;
+        }
+        int whole = prefix / 8;
+        for (int i = 0; i < whole; i++) {
+            if (a[i] != network[i]) {
+                return false;
+            }
+        }
+        int bits = prefix % 8;
+        return bits == 0 || (a[whole] & (0xFF << (8 - bits)) & 0xFF) == (network[whole] & 0xFF);
+    }
+
+    /** Parsed IP literals: every request's source is checked against several lists, and parsing is the cost. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, byte[]> LITERALS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int LITERALS_KEPT = 4096;
+    private static final byte[] NOT_AN_ADDRESS = new byte[0];
+
+    /** The address {@code ipLiteral} names (masked by a prefix it carries), or {@code null} when it is none. */
+    private static byte[] addressOf(String ipLiteral) {
+        if (ipLiteral == null) {
+            return null;
+        }
+        byte[] a = LITERALS.get(ipLiteral);
+        if (a == null) {
+            a = parse(ipLiteral).map(c -> c.network).orElse(NOT_AN_ADDRESS);
+            if (LITERALS.size() >= LITERALS_KEPT) {
+                LITERALS.clear(); // many sources (a spoofed UDP flood): start over rather than grow
+            }
+            LITERALS.put(ipLiteral, a);
+        }
+        return a == NOT_AN_ADDRESS ? null : a;
     }
 
     @Override

@@ -18,6 +18,22 @@ class CidrTest {
     }
 
     @Test
+    void prefixesThatEndInsideAByteCompareOnlyTheirBits() {
+        Cidr net = Cidr.parse("192.168.2.0/23").orElseThrow();
+        assertTrue(net.contains("192.168.3.200"));
+        assertTrue(net.contains("192.168.2.1"));
+        assertFalse(net.contains("192.168.4.1"));
+        assertFalse(net.contains("192.168.1.255"));
+        assertTrue(Cidr.parse("0.0.0.0/0").orElseThrow().contains("203.0.113.9"));
+        assertFalse(Cidr.parse("0.0.0.0/0").orElseThrow().contains("::1"), "an IPv4 network never holds IPv6");
+        for (int i = 0; i < 3; i++) { // the second and third look come from the parsed-literal cache
+            assertTrue(Cidr.parse("fe80::/10").orElseThrow().contains("febf::1"));
+            assertFalse(Cidr.parse("fe80::/10").orElseThrow().contains("fec0::1"));
+            assertFalse(net.contains("not-an-address"));
+        }
+    }
+
+    @Test
     void ipv6AndHostNetworks() {
         assertTrue(Cidr.parse("fd00::/8").orElseThrow().contains("fd12:3456::1"));
         assertTrue(Cidr.parse("127.0.0.2").orElseThrow().contains("127.0.0.2"));

@@ -2,7 +2,6 @@
 package io.palisade.sip.edge;
 
 import gov.nist.javax.sip.header.Contact;
-import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.header.ContactList;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -39,10 +38,10 @@ final class EdgeRegistrar {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRegistrar.class);
     /** Timer J for UDP: 64 * T1. */
     private static final long TIMER_J_NANOS = TimeUnit.SECONDS.toNanos(32);
-    /** Rough heap per kept answer (encoded answer, key, map entry), to bound the memory they may take. */
-    private static final long BYTES_PER_ANSWER = 8 * 1024;
+    /** Rough heap per kept answer (status, header values, key, map entry) with room to spare, to bound the memory. */
+    private static final long BYTES_PER_ANSWER = 1024;
 
-    private final AnsweredRequests<String> answered;
+    private final AnsweredRequests<RegisterFlow.Answer> answered;
 
     EdgeRegistrar() {
         this(answersFor(Runtime.getRuntime().maxMemory()));
@@ -72,37 +71,48 @@ final class EdgeRegistrar {
         boolean udp = isUdp(channel);
         String key = udp ? key(request, channel) : null;
         if (udp) {
-            AnsweredRequests.Seen<String> seen = answered.begin(key);
-            if (seen instanceof AnsweredRequests.Answered<String> a) {
-                resend(a.answer(), channel);
+            AnsweredRequests.Seen<RegisterFlow.Answer> seen = answered.begin(key);
+            if (seen instanceof AnsweredRequests.Answered<RegisterFlow.Answer> a) {
+                send(request, channel, a.answer()); // built again from the retransmission: the same bytes
                 return;
             }
-            if (seen instanceof AnsweredRequests.InProgress<String>) {
+            if (seen instanceof AnsweredRequests.InProgress<RegisterFlow.Answer>) {
                 return; // RFC 3261 section 17.2.2, Trying: the first copy answers
             }
         }
-        SIPResponse response;
+        RegisterFlow.Answer answer;
         if (guard.shedNewRequest()) {
-            response = request.createResponse(503, "Service Unavailable: overloaded");
-            RetryAfter ra = new RetryAfter();
-            try {
-                ra.setRetryAfter(guard.retryAfterSeconds());
-                response.setHeader(ra);
-            } catch (javax.sip.InvalidArgumentException e) {
-                // no Retry-After then; the 503 alone still sheds
-            }
+            answer = new RegisterFlow.Answer(503, "Service Unavailable: overloaded",
+                    List.of(new RegisterFlow.Header("Retry-After", Integer.toString(guard.retryAfterSeconds()))));
         } else {
             try {
-                response = response(request, RegisterFlow.answer(new StackRegister(request, channel), services));
+                answer = RegisterFlow.answer(new StackRegister(request, channel), services);
             } catch (RuntimeException e) {
                 // the location store failed, or a value the stack let through that we cannot handle: a clear 500
                 LOG.warn("REGISTER from {} failed: {}", channel.getPeerAddress(), e.getClass().getName());
-                response = request.createResponse(500, "Server Internal Error");
+                answer = new RegisterFlow.Answer(500, "Server Internal Error", List.of());
             }
         }
-        tag(response, request);
         if (udp) {
-            answered.answered(key, response.encode());
+            answered.answered(key, answer);
+        }
+        send(request, channel, answer);
+    }
+
+    /**
+     * Builds the response from the request and the decided answer, and sends it. A retransmission carries the same
+     * Via, From, To, Call-ID and CSeq as its original, so the answer kept (a status, a reason and a few header values,
+     * a few hundred bytes) gives the same bytes again without keeping the encoded response.
+     */
+    private static void send(SIPRequest request, MessageChannel channel, RegisterFlow.Answer answer) {
+        SIPResponse response;
+        try {
+            response = response(request, answer);
+        } catch (RuntimeException e) {
+            // a header value the stack will not take back (a Contact it parsed but cannot parse again): a clear 500
+            LOG.warn("could not build the answer to a REGISTER from {}: {}", channel.getPeerAddress(),
+                    e.getClass().getName());
+            response = response(request, new RegisterFlow.Answer(500, "Server Internal Error", List.of()));
         }
         try {
             channel.sendMessage(response);
@@ -112,31 +122,14 @@ final class EdgeRegistrar {
         }
     }
 
-    private static void resend(String answer, MessageChannel channel) {
-        try {
-            channel.sendMessage((SIPResponse) ContainerMessages.messageFactory().createResponse(answer));
-        } catch (java.io.IOException | java.text.ParseException | javax.sip.PeerUnavailableException
-                 | RuntimeException e) {
-            LOG.debug("could not answer a retransmitted REGISTER: {}", e.getClass().getSimpleName());
-        }
-    }
-
-    private static void tag(SIPResponse response, SIPRequest request) {
+    private static SIPResponse response(SIPRequest request, RegisterFlow.Answer a) {
+        SIPResponse response = a.reason() == null ? request.createResponse(a.status())
+                : request.createResponse(a.status(), a.reason());
         try {
             response.getTo().setTag(EdgeValve.statelessTag(request));
         } catch (java.text.ParseException e) {
             throw new IllegalStateException("derived To tag did not parse", e); // hex digits always do
         }
-    }
-
-    /** Requests remembered for retransmissions. */
-    int remembered() {
-        return answered.size();
-    }
-
-    private static SIPResponse response(SIPRequest request, RegisterFlow.Answer a) {
-        SIPResponse response = a.reason() == null ? request.createResponse(a.status())
-                : request.createResponse(a.status(), a.reason());
         try {
             javax.sip.header.HeaderFactory factory = ContainerMessages.headerFactory();
             for (RegisterFlow.Header h : a.headers()) {
@@ -153,14 +146,13 @@ final class EdgeRegistrar {
     }
 
     /**
-     * What a retransmission shares with its original (RFC 3261 section 17.2.3: branch, sent-by, method; Call-ID and
-     * CSeq for clients without RFC 3261 branches), and where it came from.
+     * What a retransmission shares with its original (RFC 3261 section 17.2.3: the branch; Call-ID and CSeq for
+     * clients without RFC 3261 branches), and where it came from (which stands for sent-by: the answer goes there).
      */
     private static String key(SIPRequest request, MessageChannel channel) {
         var via = request.getTopmostVia();
-        return request.getCallId().getCallId() + ' ' + request.getCSeq().getSeqNumber() + ' '
-                + (via == null ? "" : via.getBranch() + ' ' + via.getSentBy().encode()) + ' '
-                + channel.getPeerAddress() + ':' + channel.getPeerPort();
+        return (via == null ? "" : via.getBranch()) + ' ' + request.getCallId().getCallId() + ' '
+                + request.getCSeq().getSeqNumber() + ' ' + channel.getPeerAddress() + ':' + channel.getPeerPort();
     }
 
     /** A REGISTER read from the SIP stack's parsed message. */
