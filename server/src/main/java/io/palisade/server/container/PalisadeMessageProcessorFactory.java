@@ -11,6 +11,7 @@ import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
 import gov.nist.javax.sip.stack.NioTlsMessageProcessor;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.UDPMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
@@ -26,6 +27,9 @@ import java.nio.channels.SocketChannel;
  * <p>JAIN-SIP makes the channel for a connection it opens in a package-private method, reached through two public
  * {@code createMessageChannel} methods; those are overridden here with the same steps (look up the key, else make,
  * cache and mark cached under the processor's lock, wake the selector in blocking mode).
+ *
+ * <p>UDP is JAIN-SIP's listener with a bounded queue ({@link FreshDatagramQueue}): overload drops datagrams before
+ * they are parsed instead of building a backlog of seconds.
  */
 public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFactory {
 
@@ -38,7 +42,48 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
         if ("TLS".equalsIgnoreCase(transport)) {
             return new Tls(address, stack, port);
         }
+        if ("UDP".equalsIgnoreCase(transport) && UDP_FLAG != null) {
+            Udp udp = new Udp(address, stack, port);
+            try {
+                UDP_FLAG.setBoolean(stack, true); // what JAIN-SIP's factory sets: answers leave from the listening socket
+            } catch (IllegalAccessException e) {
+                throw new IOException("cannot prepare the UDP listener", e);
+            }
+            return udp;
+        }
         return super.createMessageProcessor(stack, address, port, transport);
+    }
+
+    /** Datagrams waiting for a worker at most: a few hundred milliseconds of work at full speed. */
+    static final int UDP_BACKLOG = 4096;
+    /** The longest a datagram may wait for a worker: 2 * T1, by when its sender has retransmitted it twice. */
+    static final long UDP_MAX_WAIT_MILLIS = 1000;
+
+    /**
+     * JAIN-SIP's factory marks the stack as having a UDP listener (package-private {@code udpFlag}), without which
+     * every UDP answer would leave from a new socket on a random port. Pinned JAIN-SIP version; when the field is not
+     * there, UDP stays on JAIN-SIP's own listener (with its unbounded queue).
+     */
+    private static final java.lang.reflect.Field UDP_FLAG = udpFlag();
+
+    private static java.lang.reflect.Field udpFlag() {
+        try {
+            java.lang.reflect.Field f = SIPTransactionStack.class.getDeclaredField("udpFlag");
+            f.setAccessible(true);
+            return f.getType() == boolean.class ? f : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(PalisadeMessageProcessorFactory.class)
+                    .warn("UDP keeps JAIN-SIP's unbounded queue: {}", e.getClass().getName());
+            return null;
+        }
+    }
+
+    /** JAIN-SIP's UDP listener with {@link FreshDatagramQueue} between its receiving thread and its workers. */
+    static final class Udp extends UDPMessageProcessor {
+        Udp(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
+            super(address, stack, port);
+            messageQueue = new FreshDatagramQueue(UDP_BACKLOG, UDP_MAX_WAIT_MILLIS, System::currentTimeMillis);
+        }
     }
 
     static final class Tcp extends NioTcpMessageProcessor {

@@ -89,7 +89,9 @@ class CallTlsIT {
         String bobKey = key();
         String aliceKey = key();
         SippCallRig.Callee bob = rig.callee("bob1", "callee-answer-srtp.xml", 6000, "key", bobKey);
-        String regs = server.cli(null, "registrations", "list").out();
+        // the CLI reads the database, which the registrar writes behind (registrar.write-back-interval)
+        String regs = server.registrationsUntil(out -> out.lines().anyMatch(l -> l.contains("sip:bob1@") && l.contains("TLS")))
+                .out();
         assertTrue(regs.lines().anyMatch(l -> l.contains("sip:bob1@") && l.contains("TLS")), regs);
         SippCallRig.Caller alice = rig.call("call-uac-srtp.xml", "bob1", 300, "key", aliceKey);
         String seen = bob.received();

@@ -260,6 +260,11 @@ final class SipTestClient implements AutoCloseable {
             byte[] buf = new byte[65_535];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             udp.receive(p);
+            if (!server.equals(p.getSocketAddress())) {
+                // a phone behind NAT hears only the address it sent to (RFC 3261 section 18.2.2: answers leave from the
+                // port the request came in on)
+                throw new IOException("answer from " + p.getSocketAddress() + ", not from the server's " + server);
+            }
             raw = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
         } else {
             raw = readStreamMessage();
