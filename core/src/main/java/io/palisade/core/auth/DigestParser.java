@@ -47,7 +47,7 @@ final class DigestParser {
         while (pos < s.length() && isTchar(s.charAt(pos))) {
             pos++;
         }
-        if (!s.substring(start, pos).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+        if (pos - start != SCHEME.length() || !s.regionMatches(true, start, SCHEME, 0, SCHEME.length())) {
             return malformed(NOT_DIGEST);
         }
         if (pos >= s.length() || !isWs(s.charAt(pos))) {
@@ -156,6 +156,20 @@ final class DigestParser {
     /** Reads a quoted-string at {@code pos}; returns null when unterminated or containing CTLs. */
     private String quoted() {
         pos++; // opening quote
+        // the common case, no quoted-pair: the value is a plain substring (every registration parses four of them)
+        int end = pos;
+        while (end < s.length()) {
+            char c = s.charAt(end);
+            if (c == '"') {
+                String v = s.substring(pos, end);
+                pos = end + 1;
+                return v;
+            }
+            if (c == '\\' || (c < 0x20 && c != '\t') || c == 0x7f) {
+                break; // an escape or a control character: the careful path below decides
+            }
+            end++;
+        }
         StringBuilder b = new StringBuilder();
         while (pos < s.length()) {
             char c = s.charAt(pos++);
