@@ -101,10 +101,11 @@ public final class PalisadeServer implements AutoCloseable {
                 registrations, clock);
         List<DigestAlgorithm> algorithms = config.authAlgorithms().stream()
                 .map(a -> DigestAlgorithm.fromToken(a).orElseThrow()).toList();
-        DigestConfig digest = new DigestConfig(domains.realm(), config.nonceLifetime(), 100_000, algorithms);
+        int trackedNonces = NonceCountTracker.boundFor(Runtime.getRuntime().maxMemory());
+        DigestConfig digest = new DigestConfig(domains.realm(), config.nonceLifetime(), trackedNonces, algorithms);
         DigestAuthenticator authenticator = new DigestAuthenticator(digest,
                 new NonceService(NonceService.newSecret(), config.nonceLifetime(), clock),
-                new NonceCountTracker(100_000, config.nonceLifetime(), clock), subscribers.asHa1Lookup());
+                new NonceCountTracker(trackedNonces, config.nonceLifetime(), clock), subscribers.asHa1Lookup());
         // edge.* values changed in the console are stored and beat the file's (EdgeSettingsService)
         io.palisade.core.edge.EdgeSettingsService edgeSettings = new io.palisade.core.edge.EdgeSettingsService(config,
                 new io.palisade.core.config.JdbcSettingStore(database.dataSource()), next -> edge.reconfigure(next),

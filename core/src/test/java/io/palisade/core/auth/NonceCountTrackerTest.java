@@ -102,4 +102,27 @@ class NonceCountTrackerTest {
         }
         assertTrue(t.size() <= 1000, "size " + t.size());
     }
+
+    @Test
+    void aTrackerTooSmallForTheRateRefusesFreshNoncesWhichIsWhyItsBoundFollowsTheHeap() {
+        // 20,000 registrations a second for 10 s, each on a nonce of its own issued 50 ms before its first use
+        NonceCountTracker small = new NonceCountTracker(100_000, Duration.ofSeconds(300), clock);
+        NonceCountTracker sized = new NonceCountTracker(NonceCountTracker.boundFor(6L << 30), Duration.ofSeconds(300),
+                clock);
+        int refusedBySmall = 0;
+        int refusedBySized = 0;
+        for (int i = 0; i < 200_000; i++) {
+            clock.advance(Duration.ofNanos(50_000));
+            long issued = clock.millis() - 50;
+            refusedBySmall += small.accept("n" + i, issued, 1) ? 0 : 1;
+            refusedBySized += sized.accept("n" + i, issued, 1) ? 0 : 1;
+        }
+        assertTrue(refusedBySmall > 1_000, "100,000 entries hold 5 s at this rate: fresh nonces were refused ("
+                + refusedBySmall + ")");
+        assertEquals(0, refusedBySized, "a 6 GiB heap's bound holds more than a minute at this rate");
+        assertFalse(sized.accept("n42", clock.millis() - 50, 1), "and replay protection still works");
+        assertEquals(100_000, NonceCountTracker.boundFor(128L << 20));
+        assertEquals(131_072, NonceCountTracker.boundFor(256L << 20));
+        assertEquals(2_000_000, NonceCountTracker.boundFor(64L << 30));
+    }
 }
