@@ -145,7 +145,7 @@ final class AdminConsole implements AutoCloseable {
         try {
             jetty.stop();
         } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(AdminConsole.class).warn("admin console stop: {}", e.toString());
+            org.slf4j.LoggerFactory.getLogger(AdminConsole.class).warn("admin console stop: {}", e.getClass().getName());
         }
     }
 }

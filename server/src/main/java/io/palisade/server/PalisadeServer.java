@@ -176,21 +176,21 @@ public final class PalisadeServer implements AutoCloseable {
                     LOG.debug("swept {} expired bindings", n);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("sweeping expired bindings failed: {}", e.toString());
+                LOG.warn("sweeping expired bindings failed: {}", e.getClass().getName());
             }
         }, 10, 30, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 callService.sweep();
             } catch (RuntimeException e) {
-                LOG.warn("call housekeeping failed: {}", e.toString());
+                LOG.warn("call housekeeping failed: {}", e.getClass().getName());
             }
         }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 edge.refresh();
             } catch (RuntimeException e) {
-                LOG.warn("edge housekeeping failed: {}", e.toString());
+                LOG.warn("edge housekeeping failed: {}", e.getClass().getName());
             }
         }, 2, 2, TimeUnit.SECONDS);
 
@@ -315,7 +315,7 @@ public final class PalisadeServer implements AutoCloseable {
             try {
                 container.stop();
             } catch (RuntimeException e) {
-                LOG.warn("SIP container stop: {}", e.toString());
+                LOG.warn("SIP container stop: {}", e.getClass().getName());
             }
             container = null;
         }
@@ -332,7 +332,7 @@ public final class PalisadeServer implements AutoCloseable {
             try {
                 edge.refresh(); // the failure counters reach the database before it closes
             } catch (RuntimeException e) {
-                LOG.warn("storing edge state at shutdown: {}", e.toString());
+                LOG.warn("storing edge state at shutdown: {}", e.getClass().getName());
             }
             edge = null;
         }

@@ -130,7 +130,7 @@ public class CallSipServlet extends SipServlet {
         try {
             media = calls.media().openSession(sdes(secA), sdes(secB));
         } catch (IOException e) {
-            LOG.warn("no media ports for a call from {}: {}", caller, e.getMessage());
+            LOG.warn("no media ports for a call from {}: {}", caller, e.getClass().getName());
             answer(req, 503, "Service Unavailable: no media resources");
             return;
         }
@@ -380,7 +380,7 @@ public class CallSipServlet extends SipServlet {
                 }
                 return;
             } catch (javax.servlet.sip.Rel100Exception | IllegalStateException e) {
-                LOG.debug("{}: {} sent unreliably: {}", call, r.getStatus(), e.getMessage());
+                LOG.debug("{}: {} sent unreliably: {}", call, r.getStatus(), e.getClass().getName());
                 r = call.callerInvite.createResponse(r.getStatus());
                 if (call.callerAnswer != null && r.getStatus() == 183) {
                     r.setContent(call.callerAnswer.getBytes(StandardCharsets.US_ASCII), SDP);
@@ -771,7 +771,7 @@ public class CallSipServlet extends SipServlet {
                     try {
                         call.pending.forwarded.createCancel().send();
                     } catch (IOException | IllegalStateException e) {
-                        LOG.debug("{}: CANCEL of a forwarded re-INVITE not sent: {}", call, e.toString());
+                        LOG.debug("{}: CANCEL of a forwarded re-INVITE not sent: {}", call, e.getClass().getName());
                     }
                 }
                 return;
@@ -943,7 +943,7 @@ public class CallSipServlet extends SipServlet {
         try {
             answer(p.received, status, null);
         } catch (IllegalStateException e) {
-            LOG.debug("{}: re-offer already answered: {}", call, e.toString());
+            LOG.debug("{}: re-offer already answered: {}", call, e.getClass().getName());
         }
         if (s == 481 || s == 408) {
             hangUp(call, "re-offer " + s);
@@ -1022,7 +1022,7 @@ public class CallSipServlet extends SipServlet {
                         call.refreshInFlight = true;
                         update.send();
                     } catch (IOException | RuntimeException e) {
-                        LOG.info("{}: session refresh not sent: {}", call, e.toString());
+                        LOG.info("{}: session refresh not sent: {}", call, e.getClass().getName());
                     }
                 }
             }
@@ -1057,7 +1057,7 @@ public class CallSipServlet extends SipServlet {
             bye(call.winner.session(), call.winner.flowRoute);
             sendFinal(call, 500, "No PRACK");
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: refusing the call after no PRACK failed: {}", call, e.toString());
+            LOG.warn("{}: refusing the call after no PRACK failed: {}", call, e.getClass().getName());
         }
         finish(call, "no PRACK");
     }
@@ -1088,7 +1088,7 @@ public class CallSipServlet extends SipServlet {
                     sendFinal(call, "no answer".equals(cause) ? 408 : 480, null);
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.warn("{}: hanging up ({}) failed: {}", call, cause, e.toString());
+                LOG.warn("{}: hanging up ({}) failed: {}", call, cause, e.getClass().getName());
             }
             finish(call, cause);
         }
@@ -1102,7 +1102,7 @@ public class CallSipServlet extends SipServlet {
         try {
             b.invite.createCancel().send(); // a CANCEL takes the INVITE's Route (RFC 3261 section 9.1)
         } catch (IOException | IllegalStateException e) {
-            LOG.debug("CANCEL not sent: {}", e.toString());
+            LOG.debug("CANCEL not sent: {}", e.getClass().getName());
         }
     }
 
@@ -1129,7 +1129,7 @@ public class CallSipServlet extends SipServlet {
                     p.received.createResponse(487).send(); // the dialog ends under the re-offer
                 }
             } catch (IOException | IllegalStateException e) {
-                LOG.debug("{}: pending re-offer not answered: {}", call, e.toString());
+                LOG.debug("{}: pending re-offer not answered: {}", call, e.getClass().getName());
             }
         }
         if (call.callerLateSdes != null && call.calleeAnswer == null) {
@@ -1141,7 +1141,7 @@ public class CallSipServlet extends SipServlet {
             LegStats b = call.media.b().stats();
             counters = new CallService.Counters(a.packetsIn(), a.packetsOut(), b.packetsIn(), b.packetsOut());
         } catch (RuntimeException e) {
-            LOG.debug("{}: no media counters: {}", call, e.toString());
+            LOG.debug("{}: no media counters: {}", call, e.getClass().getName());
         }
         if (call.calleeOffer != null && call.calleeAnswer == null) {
             call.calleeOffer.discard();
@@ -1201,7 +1201,7 @@ public class CallSipServlet extends SipServlet {
         try {
             req.createResponse(100).send();
         } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-            LOG.debug("100 Trying not sent: {}", e.toString());
+            LOG.debug("100 Trying not sent: {}", e.getClass().getName());
         }
     }
 

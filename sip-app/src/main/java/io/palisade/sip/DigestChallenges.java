@@ -44,7 +44,7 @@ final class DigestChallenges {
         } catch (IOException | RuntimeException e) {
             // the container could not send it (a Via transport it has no listening point for, a connection gone):
             // the request is dropped, as the sender's retransmission would be; nothing to unwind
-            LOG.warn("could not challenge {} from {}: {}", req.getMethod(), req.getRemoteAddr(), e.toString());
+            LOG.warn("could not challenge {} from {}: {}", req.getMethod(), req.getRemoteAddr(), e.getClass().getName());
         }
     }
 }

@@ -286,7 +286,7 @@ public final class CallService implements AutoCloseable {
                 w.run();
             } catch (RuntimeException e) {
                 writeFailures.incrementAndGet();
-                LOG.warn("call record not written: {}", e.getMessage());
+                LOG.warn("call record not written: {}", e.getClass().getName());
             }
         });
     }

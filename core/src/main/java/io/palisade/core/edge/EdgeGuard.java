@@ -360,7 +360,7 @@ public final class EdgeGuard {
             try {
                 store.save(b); // under the lock, so a concurrent refresh() cannot miss it
             } catch (RuntimeException e) {
-                LOG.warn("ban of {} is in force but could not be stored: {}", address, e.getMessage());
+                LOG.warn("ban of {} is in force but could not be stored: {}", address, e.getClass().getName());
             }
         }
         if (cause != null) {

@@ -182,7 +182,7 @@ final class IoThread extends Thread {
                 }
             }
         } catch (IOException | ClosedSelectorException e) {
-            LOG.error("media I/O thread {} stopped: {}", getName(), e.toString());
+            LOG.error("media I/O thread {} stopped: {}", getName(), e.getClass().getName());
         } finally {
             for (RelaySession s : List.copyOf(owned)) {
                 detach(s);

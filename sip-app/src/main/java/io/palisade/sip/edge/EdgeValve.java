@@ -67,7 +67,7 @@ public final class EdgeValve implements SIPMessageValve {
             verdict = edge.inspect(RequestFacts.of(request, transport, source, edge.config().maxHeaderLength()));
         } catch (RuntimeException e) {
             // a message the stack parsed but we cannot read: refuse it rather than let it go further
-            LOG.debug("edge could not inspect a request from {}: {}", source, e.toString());
+            LOG.debug("edge could not inspect a request from {}: {}", source, e.getClass().getName());
             verdict = new Verdict.Reject(400, "Bad Request: malformed message");
         }
         if (verdict instanceof Verdict.Drop) {

@@ -50,7 +50,7 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(AdminException e) {
             if (e.field() == null) {
-                LOG.warn("admin operation failed: {}", e.getMessage());
+                LOG.warn("admin operation failed: {}", e.getClass().getName());
                 return Problem.response(500, "Internal error", "the operation failed; see the server log");
             }
             if (e instanceof io.palisade.core.admin.LastAdministratorException) {
