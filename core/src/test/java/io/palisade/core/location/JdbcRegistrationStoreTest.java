@@ -3,7 +3,6 @@ package io.palisade.core.location;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palisade.core.db.Database;
 import io.palisade.core.db.TestDatabases;
@@ -63,31 +62,6 @@ class JdbcRegistrationStoreTest {
     }
 
     @Test
-    void aFirstBindingIsStoredAndARefreshReplacesEveryValueInPlace() {
-        store.apply(AOR, List.of(binding("sip:a@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, "Phone/1")),
-                List.of());
-        Binding refreshed = new Binding(AOR, "sip:a@192.0.2.10", 0.5f, T0.plusSeconds(3600), "c2", 7,
-                new Flow("TLS", "192.0.2.11", 40001, "198.51.100.2", 5061), null, "<urn:uuid:1>");
-        store.apply(AOR, List.of(refreshed), List.of());
-
-        assertEquals(List.of(refreshed), store.findByAor(AOR));
-        assertEquals(1, store.count());
-    }
-
-    @Test
-    void severalChangesAtOnceAreAppliedTogether() {
-        store.apply(AOR, List.of(binding("sip:a@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, null),
-                binding("sip:b@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, null)), List.of());
-        Binding c = binding("sip:c@192.0.2.10", "c1", 2, T0.plusSeconds(120), 40000, null);
-        Binding b = binding("sip:b@192.0.2.10", "c1", 2, T0.plusSeconds(120), 40000, null);
-        store.apply(AOR, List.of(b, c), List.of("sip:a@192.0.2.10"));
-
-        List<Binding> now = store.findByAor(AOR);
-        assertEquals(2, now.size());
-        assertTrue(now.containsAll(List.of(b, c)), now.toString());
-    }
-
-    @Test
     void aRemovalWithASingleUpsertStaysOneTransaction() {
         store.apply(AOR, List.of(binding("sip:a@192.0.2.10", "c1", 1, T0.plusSeconds(60), 40000, null)), List.of());
         Binding b = binding("sip:b@192.0.2.10", "c1", 2, T0.plusSeconds(60), 40000, null);
@@ -116,13 +90,6 @@ class JdbcRegistrationStoreTest {
         }
 
         assertEquals(List.of(a), store.findByAor(AOR));
-    }
-
-    @Test
-    void aBindingOfAnotherAddressOfRecordIsRefused() {
-        Binding other = new Binding("sip:bob@example.com", "sip:b@192.0.2.10", 1.0f, T0, "c", 1,
-                new Flow("UDP", "192.0.2.10", 1, "198.51.100.1", 5060), null, null);
-        assertThrows(IllegalArgumentException.class, () -> store.apply(AOR, List.of(other), List.of()));
     }
 
     @Test
