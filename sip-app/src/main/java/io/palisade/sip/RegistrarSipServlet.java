@@ -4,10 +4,8 @@ import io.palisade.core.location.ContactSpec;
 import io.palisade.core.location.RegisterAdmission;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ListIterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import javax.servlet.ServletException;
@@ -47,14 +45,10 @@ public class RegistrarSipServlet extends SipServlet {
         RegisterFlow.Answer a = RegisterFlow.answer(new ServletRegister(req), services);
         SipServletResponse r = a.reason() == null ? req.createResponse(a.status())
                 : req.createResponse(a.status(), a.reason());
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (RegisterFlow.Header h : a.headers()) {
-            headers.computeIfAbsent(h.name(), k -> new ArrayList<>()).add(h.value());
-        }
         try {
-            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-                // one header per value: Restcomm's addHeader replaces a WWW-Authenticate (RFC 8760 needs several)
-                ContainerMessages.addHeaders(r, h.getKey(), h.getValue());
+            for (RegisterFlow.Header h : a.headers()) {
+                // through the SIP stack: Restcomm's addHeader replaces a WWW-Authenticate (RFC 8760 needs several)
+                ContainerMessages.addHeaders(r, h.name(), List.of(h.value()));
             }
         } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
             throw new IllegalStateException("answer header did not parse", e);

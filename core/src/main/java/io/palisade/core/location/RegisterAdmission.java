@@ -7,8 +7,7 @@ import java.util.function.Predicate;
 
 /**
  * What a REGISTER must satisfy before its credentials are even looked at (RFC 3261 section 10.3 steps 1-3, plus
- * Palisade's transport rule). One rule for the two places that apply it: the registrar servlet, and the edge, which
- * challenges a REGISTER without credentials statelessly (section 8.2.7) when this rule admits it.
+ * Palisade's transport rule), checked first by the registrar's flow at the edge and in the servlet alike.
  */
 public final class RegisterAdmission {
     private RegisterAdmission() {

@@ -27,12 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registrar's front at the edge: a REGISTER with credentials is answered here, from the SIP stack's parsed
+ * The registrar's front at the edge: a REGISTER outside a dialog is answered here, from the SIP stack's parsed
  * message, by {@link RegisterFlow} (the same decisions as the servlet), with no transaction, container session,
  * application router or servlet. What a server transaction would add is kept here (RFC 3261 section 17.2.2): over
  * UDP, a retransmission that arrives while the request is worked on is absorbed, and one that arrives after the
  * answer gets the same answer again for Timer J (32 s); over TCP and TLS the client does not retransmit and nothing
- * is kept. The answer's To tag is derived from the request, as for the edge's stateless challenge.
+ * is kept. A REGISTER without credentials gets its 401 statelessly, with nothing kept. Every answer's To tag is
+ * derived from the request, so a retransmission gets the same one.
  */
 final class EdgeRegistrar {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRegistrar.class);
@@ -57,9 +58,9 @@ final class EdgeRegistrar {
         return (int) Math.max(10_000, Math.min(2_000_000, maxHeapBytes / 8 / BYTES_PER_ANSWER));
     }
 
-    /** Whether this front answers {@code request}: a REGISTER outside a dialog that carries credentials. */
+    /** Whether this front answers {@code request}: a REGISTER outside a dialog. */
     static boolean takes(SIPRequest request) {
-        return request.getToTag() == null && request.getHeader(AuthorizationHeader.NAME) != null;
+        return request.getToTag() == null;
     }
 
     /**
@@ -68,9 +69,12 @@ final class EdgeRegistrar {
      * node is overloaded, else decided by {@link RegisterFlow}.
      */
     void handle(SIPRequest request, MessageChannel channel, PalisadeSipServices services, OverloadGuard guard) {
-        boolean udp = isUdp(channel);
-        String key = udp ? key(request, channel) : null;
-        if (udp) {
+        // Over UDP a REGISTER with credentials is remembered for its retransmissions. One without is answered
+        // statelessly (RFC 3261 section 8.2.7 names unauthenticated challenges as the use of a stateless UAS): its To
+        // tag is derived from the request, so a retransmission gets the same tag, though with a fresh nonce.
+        boolean remember = isUdp(channel) && request.getHeader(AuthorizationHeader.NAME) != null;
+        String key = remember ? key(request, channel) : null;
+        if (remember) {
             AnsweredRequests.Seen<RegisterFlow.Answer> seen = answered.begin(key);
             if (seen instanceof AnsweredRequests.Answered<RegisterFlow.Answer> a) {
                 send(request, channel, a.answer()); // built again from the retransmission: the same bytes
@@ -93,7 +97,7 @@ final class EdgeRegistrar {
                 answer = new RegisterFlow.Answer(500, "Server Internal Error", List.of());
             }
         }
-        if (udp) {
+        if (remember) {
             answered.answered(key, answer);
         }
         send(request, channel, answer);

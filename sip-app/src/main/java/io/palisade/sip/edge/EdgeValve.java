@@ -1,28 +1,21 @@
 package io.palisade.sip.edge;
 
 import gov.nist.javax.sip.header.RetryAfter;
-import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
-import io.palisade.core.auth.AuthOutcome;
 import io.palisade.core.edge.EdgeGuard;
 import io.palisade.core.edge.MethodPolicy;
 import io.palisade.core.edge.OverloadGuard;
 import io.palisade.core.edge.Verdict;
 import io.palisade.core.edge.TransportPolicy;
-import io.palisade.core.location.RegisterAdmission;
-import io.palisade.sip.ContainerMessages;
 import io.palisade.sip.PalisadeSipServices;
 import java.io.IOException;
 import java.util.List;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipStack;
-import javax.sip.header.AuthorizationHeader;
-import javax.sip.header.UserAgentHeader;
-import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,52 +117,6 @@ public final class EdgeValve implements SIPMessageValve {
         if (guard.shedNewRequest()) {
             send(request, channel, 503, "Service Unavailable: overloaded", guard.retryAfterSeconds());
             return false;
-        }
-        if (Request.REGISTER.equals(method) && request.getHeader(AuthorizationHeader.NAME) == null
-                && challengeStatelessly(request, channel, services, transport, source)) {
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * Answers a REGISTER without credentials with its 401 right here, statelessly (RFC 3261 section 8.2.7, which names
-     * unauthenticated challenges as the use of a stateless UAS): no transaction, no container session, no servlet, for
-     * the first half of every registration. A REGISTER the registrar would refuse before looking at credentials
-     * ({@link RegisterAdmission}) goes on to the servlet, which answers it as before.
-     *
-     * @return whether the request was answered here
-     */
-    private static boolean challengeStatelessly(SIPRequest request, MessageChannel channel, PalisadeSipServices services,
-                                                String transport, String source) {
-        javax.sip.address.URI to = request.getTo() == null || request.getTo().getAddress() == null
-                ? null : request.getTo().getAddress().getURI();
-        RegisterAdmission.Target target = to instanceof javax.sip.address.SipURI u
-                ? new RegisterAdmission.Target(u.getUser(), u.getHost(), u.isSecure()) : null;
-        String requestHost = request.getRequestURI() instanceof javax.sip.address.SipURI r ? r.getHost() : null;
-        if (RegisterAdmission.check(target, requestHost, transport, source, services::servesDomain,
-                services.transportPolicy()).isPresent()) {
-            return false;
-        }
-        javax.sip.header.Header ua = request.getHeader(UserAgentHeader.NAME);
-        AuthOutcome outcome = services.authenticator().authenticate(Request.REGISTER, List.of(),
-                services.challengeAlgorithms(ua instanceof SIPHeader h ? h.getHeaderValue() : null));
-        if (!(outcome instanceof AuthOutcome.Challenge challenge)) {
-            return false;
-        }
-        services.probedIfUnknown(source, target.user()); // the same 401 as for a real user: nothing leaks
-        try {
-            SIPResponse response = request.createResponse(401);
-            // the same request (a retransmission) gets the same tag, as section 8.2.7 asks of a stateless UAS
-            response.getTo().setTag(statelessTag(request));
-            javax.sip.header.HeaderFactory factory = ContainerMessages.headerFactory();
-            for (String value : challenge.headerValues()) {
-                response.addHeader(factory.createHeader(WWWAuthenticateHeader.NAME, value));
-            }
-            channel.sendMessage(response);
-        } catch (IOException | java.text.ParseException | javax.sip.PeerUnavailableException | RuntimeException e) {
-            // as for any answer the edge cannot send (a connection gone): the client's retransmission tries again
-            LOG.debug("could not challenge a REGISTER from {}: {}", source, e.getClass().getSimpleName());
         }
         return true;
     }
