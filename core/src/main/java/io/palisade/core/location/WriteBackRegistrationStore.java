@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package io.palisade.core.location;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +30,16 @@ import org.slf4j.LoggerFactory;
  * address-of-record to the delegate every interval, all of them in one group commit when the delegate can
  * ({@link RegistrationStore#applyAll}). Many refreshes of one binding between two writes cost one row write.
  *
+ * <p>A refresh that changes nothing but the expiry and the CSeq (same Call-ID, flow, q, User-Agent and instance) is
+ * not written while the database's copy still has at least half of the new lifetime left: a phone that refreshes
+ * more often than every half lifetime costs a row write about every half lifetime, not one per interval. After a
+ * crash such a binding comes back with its written expiry, which is at least half the lifetime the phone was last
+ * given, so it lives until the phone's next refresh unless the phone waits longer than half its lifetime (which is
+ * also when every refresh is written), and with the written CSeq, which is lower than the phone's next one.
+ *
  * <p>Only for a database this node alone writes (the embedded one): other nodes' changes are never read. A crash
- * loses at most the changes of the last interval; {@link #close()} writes everything before it returns.
+ * loses at most the changes of the last interval and the refreshes described above; {@link #close()} writes
+ * everything, those refreshes too, before it returns.
  *
  * <p>Each address-of-record is changed under a striped lock, and the writer reads the state it writes under the same
  * lock at the moment it takes the address-of-record's dirty mark, so a change made while a write runs is marked again
@@ -51,6 +60,12 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
     private final ConcurrentHashMap<String, List<Binding>> bindings = new ConcurrentHashMap<>();
     /** Address-of-record to the contacts changed since they were last written; each set is guarded by its stripe. */
     private final ConcurrentHashMap<String, Set<String>> dirty = new ConcurrentHashMap<>();
+    /**
+     * Address-of-record to contact to the expiry of the copy last handed to the delegate (loaded or taken by a write);
+     * each inner map is guarded by its stripe.
+     */
+    private final ConcurrentHashMap<String, Map<String, Instant>> written = new ConcurrentHashMap<>();
+    private final Clock clock;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     /** One write at a time (the writer thread, or close()). */
     private final ReentrantLock writing = new ReentrantLock();
@@ -60,9 +75,10 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
     private int failedInARow; // guarded by writing
     private volatile boolean closed;
 
-    private WriteBackRegistrationStore(RegistrationStore delegate, Duration interval) {
+    private WriteBackRegistrationStore(RegistrationStore delegate, Duration interval, Clock clock) {
         this.delegate = delegate;
         this.interval = interval;
+        this.clock = clock;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -79,11 +95,20 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
      * @throws RegistrationStoreException when the bindings cannot be read
      */
     public static WriteBackRegistrationStore open(RegistrationStore delegate, Duration interval) {
+        return open(delegate, interval, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #open(RegistrationStore, Duration)}, with the clock that decides whether a refresh's database copy
+     * still has half of its lifetime left.
+     */
+    public static WriteBackRegistrationStore open(RegistrationStore delegate, Duration interval, Clock clock) {
         Objects.requireNonNull(delegate, "delegate");
+        Objects.requireNonNull(clock, "clock");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be positive");
         }
-        WriteBackRegistrationStore s = new WriteBackRegistrationStore(delegate, interval);
+        WriteBackRegistrationStore s = new WriteBackRegistrationStore(delegate, interval, clock);
         try {
             s.load();
         } catch (RuntimeException e) {
@@ -109,6 +134,9 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
         int n = 0;
         for (Map.Entry<String, Map<String, Binding>> e : all.entrySet()) {
             bindings.put(e.getKey(), List.copyOf(e.getValue().values())); // TreeMap: sorted by contact
+            Map<String, Instant> copies = new java.util.HashMap<>();
+            e.getValue().values().forEach(b -> copies.put(b.contactUri(), b.expiresAt()));
+            written.put(e.getKey(), copies);
             n += e.getValue().size();
         }
         size.set(n);
@@ -137,17 +165,29 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
             // removals first, then upserts: what the JDBC store's transaction does
             Map<String, Binding> next = byContact(bindings.get(aor));
             List<String> touched = new ArrayList<>(upserts.size() + removedContactUris.size());
+            boolean changed = false;
             for (String uri : removedContactUris) {
                 if (next.remove(uri) != null) { // memory is complete: what it lacks, the table lacks too
                     touched.add(uri);
+                    changed = true;
                 }
             }
+            Instant now = null;
             for (Binding b : upserts) {
-                next.put(b.contactUri(), b);
+                Binding old = next.put(b.contactUri(), b);
+                changed = true;
+                if (old != null && sameButExpiry(old, b)) {
+                    now = now == null ? clock.instant() : now;
+                    if (copyCovers(aor, b, now)) {
+                        continue; // in memory now, in the database at a later refresh or when it changes
+                    }
+                }
                 touched.add(b.contactUri());
             }
-            if (!touched.isEmpty()) {
-                touched(aor).addAll(touched);
+            if (changed) {
+                if (!touched.isEmpty()) {
+                    touched(aor).addAll(touched);
+                }
                 replace(aor, next);
             }
         } finally {
@@ -290,6 +330,31 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
         return true;
     }
 
+    /**
+     * Whether {@code b} differs from {@code old} only in what a plain refresh changes: the expiry and the CSeq. The
+     * database's copy then differs from {@code b} in those alone too, as every other change is written.
+     */
+    private static boolean sameButExpiry(Binding old, Binding b) {
+        return old.q() == b.q() && old.callId().equals(b.callId()) && old.flow().equals(b.flow())
+                && Objects.equals(old.userAgent(), b.userAgent()) && Objects.equals(old.instanceId(), b.instanceId());
+    }
+
+    /**
+     * Whether the copy of {@code b}'s contact handed to the delegate is live for at least half of {@code b}'s
+     * lifetime from {@code now}: its expiry is no earlier than halfway between now and {@code b}'s. Call under the
+     * stripe of {@code aor}.
+     */
+    private boolean copyCovers(String aor, Binding b, Instant now) {
+        Map<String, Instant> copies = written.get(aor);
+        Instant copy = copies == null ? null : copies.get(b.contactUri());
+        if (copy == null) {
+            return false;
+        }
+        long nowMs = now.toEpochMilli();
+        long halfway = nowMs + (b.expiresAt().toEpochMilli() - nowMs) / 2;
+        return copy.toEpochMilli() >= halfway;
+    }
+
     /** A dirty mark taken by a write, with the state it writes. */
     private record Taken(Set<String> touched, Change change) {
     }
@@ -305,10 +370,16 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
             }
             List<Binding> upserts = new ArrayList<>();
             Set<String> gone = new HashSet<>(touched);
+            Map<String, Instant> copies = written.computeIfAbsent(aor, k -> new java.util.HashMap<>());
             for (Binding b : bindings.getOrDefault(aor, List.of())) {
                 if (gone.remove(b.contactUri())) {
                     upserts.add(b);
+                    copies.put(b.contactUri(), b.expiresAt());
                 }
+            }
+            copies.keySet().removeAll(gone);
+            if (copies.isEmpty()) {
+                written.remove(aor);
             }
             return new Taken(touched, new Change(aor, upserts, List.copyOf(gone)));
         } finally {
@@ -373,11 +444,31 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        markDeferredRefreshes();
         // once more if it fails: at JVM exit H2's own shutdown hook may have closed a pooled connection under us,
         // and the next one reopens the file
         if (!flush() && !flush()) {
             LOG.warn("{} address(es)-of-record could not be written at shutdown; their phones' next REGISTER restores"
                     + " them", dirty.size());
+        }
+    }
+
+    /** Marks every refresh not yet written as dirty, so a clean stop leaves the database equal to memory. */
+    private void markDeferredRefreshes() {
+        for (Map.Entry<String, List<Binding>> e : bindings.entrySet()) {
+            String aor = e.getKey();
+            ReentrantLock lock = stripe(aor);
+            lock.lock();
+            try {
+                Map<String, Instant> copies = written.getOrDefault(aor, Map.of());
+                for (Binding b : bindings.getOrDefault(aor, List.of())) {
+                    if (!b.expiresAt().equals(copies.get(b.contactUri()))) {
+                        touched(aor).add(b.contactUri());
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

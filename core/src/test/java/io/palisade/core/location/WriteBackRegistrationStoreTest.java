@@ -159,6 +159,69 @@ class WriteBackRegistrationStoreTest {
         }
     }
 
+    /**
+     * A phone refreshing far more often than its lifetime (3600 s) needs: a refresh that only moves the expiry is
+     * written once the database's copy has less than half of the new lifetime left, any other change at once, and a
+     * clean stop writes what was held back.
+     */
+    @Test
+    void refreshesThatOnlyExtendTheExpiryAreWrittenWhenTheCopyHasLessThanHalfTheLifetimeLeft() {
+        MutableClock clock = new MutableClock(T0);
+        Recording rec = new Recording(table);
+        Flow flow = new Flow("TLS", "192.0.2.10", 40000, "198.51.100.1", 5061);
+        java.util.function.LongFunction<Binding> refreshAt = cseq -> new Binding(ALICE, "sip:a@h", 1.0f,
+                clock.instant().plusSeconds(3600), "call-1", cseq, flow, "Phone/1", null);
+        try (WriteBackRegistrationStore s = WriteBackRegistrationStore.open(rec, IDLE, clock)) {
+            s.apply(ALICE, List.of(refreshAt.apply(1)), List.of());
+            assertTrue(s.flush());
+            assertEquals(1, rec.writes.size());
+
+            clock.advance(Duration.ofSeconds(60));
+            Binding second = refreshAt.apply(2);
+            s.apply(ALICE, List.of(second), List.of());
+            assertEquals(List.of(second), s.findByAor(ALICE), "memory has the refresh at once");
+            assertEquals(0, s.pendingAddresses(), "the copy written 60 s ago has 3540 s left: nothing to write");
+            assertTrue(s.flush());
+            assertEquals(1, rec.writes.size());
+            assertEquals(T0.plusSeconds(3600), rows().get(0).expiresAt());
+
+            clock.advance(Duration.ofSeconds(1739)); // T0 + 1799 s: the copy has 1801 s left, more than half of 3600
+            s.apply(ALICE, List.of(refreshAt.apply(3)), List.of());
+            assertEquals(0, s.pendingAddresses());
+            clock.advance(Duration.ofSeconds(2)); // T0 + 1801 s: 1799 s left, less than half
+            Binding fourth = refreshAt.apply(4);
+            s.apply(ALICE, List.of(fourth), List.of());
+            assertEquals(1, s.pendingAddresses(), "the copy would not cover half the new lifetime");
+            assertTrue(s.flush());
+            assertEquals(List.of(fourth), rows());
+
+            clock.advance(Duration.ofSeconds(1));
+            Binding moved = new Binding(ALICE, "sip:a@h", 1.0f, clock.instant().plusSeconds(3600), "call-1", 5,
+                    new Flow("TLS", "192.0.2.10", 40001, "198.51.100.1", 5061), "Phone/1", null);
+            s.apply(ALICE, List.of(moved), List.of());
+            assertEquals(1, s.pendingAddresses(), "a new flow is written whatever the expiry");
+            assertTrue(s.flush());
+            assertEquals(List.of(moved), rows());
+
+            clock.advance(Duration.ofSeconds(1));
+            Binding otherCall = new Binding(ALICE, "sip:a@h", 1.0f, clock.instant().plusSeconds(3600), "call-2", 1,
+                    moved.flow(), "Phone/1", null);
+            s.apply(ALICE, List.of(otherCall), List.of());
+            assertEquals(1, s.pendingAddresses(), "a new Call-ID (a restarted phone) is written too");
+            assertTrue(s.flush());
+
+            clock.advance(Duration.ofSeconds(5));
+            Binding last = new Binding(ALICE, "sip:a@h", 1.0f, clock.instant().plusSeconds(3600), "call-2", 2,
+                    moved.flow(), "Phone/1", null);
+            s.apply(ALICE, List.of(last), List.of());
+            assertEquals(0, s.pendingAddresses());
+            assertEquals(List.of(otherCall), rows());
+        }
+        assertEquals(List.of(new Binding(ALICE, "sip:a@h", 1.0f, T0.plusSeconds(1808 + 3600), "call-2", 2,
+                new Flow("TLS", "192.0.2.10", 40001, "198.51.100.1", 5061), "Phone/1", null)), rows(),
+                "a clean stop writes the refresh held back");
+    }
+
     @Test
     void removalsSweepsAndRemoveAllAreWrittenBehindAndOnlyWhatChangedIsWritten() {
         Recording rec = new Recording(table);
