@@ -5,13 +5,11 @@ import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.header.ContactList;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import io.palisade.core.edge.AnsweredRequests;
 import io.palisade.core.edge.OverloadGuard;
 import io.palisade.core.location.ContactSpec;
 import io.palisade.core.location.RegisterAdmission;
-import io.palisade.sip.ContainerMessages;
 import io.palisade.sip.PalisadeSipServices;
 import io.palisade.sip.RegisterFlow;
 import java.util.ArrayList;
@@ -109,40 +107,22 @@ final class EdgeRegistrar {
      * a few hundred bytes) gives the same bytes again without keeping the encoded response.
      */
     private static void send(SIPRequest request, MessageChannel channel, RegisterFlow.Answer answer) {
-        SIPResponse response;
+        String tag = EdgeValve.statelessTag(request);
+        byte[] bytes;
         try {
-            response = response(request, answer);
-        } catch (RuntimeException e) {
-            // a header value the stack will not take back (a Contact it parsed but cannot parse again): a clear 500
+            bytes = EdgeResponses.encode(request, tag, answer);
+        } catch (IllegalArgumentException e) {
+            // a value that cannot go into a header (a control character in a contact): a clear 500
             LOG.warn("could not build the answer to a REGISTER from {}: {}", channel.getPeerAddress(),
                     e.getClass().getName());
-            response = response(request, new RegisterFlow.Answer(500, "Server Internal Error", List.of()));
+            bytes = EdgeResponses.encode(request, tag, new RegisterFlow.Answer(500, "Server Internal Error", List.of()));
         }
         try {
-            channel.sendMessage(response);
+            EdgeResponses.send(channel, bytes);
         } catch (java.io.IOException | RuntimeException e) {
             // a connection gone: as for any answer the edge cannot send, the client's retransmission tries again
             LOG.debug("could not answer a REGISTER from {}: {}", channel.getPeerAddress(), e.getClass().getSimpleName());
         }
-    }
-
-    private static SIPResponse response(SIPRequest request, RegisterFlow.Answer a) {
-        SIPResponse response = a.reason() == null ? request.createResponse(a.status())
-                : request.createResponse(a.status(), a.reason());
-        try {
-            response.getTo().setTag(EdgeValve.statelessTag(request));
-        } catch (java.text.ParseException e) {
-            throw new IllegalStateException("derived To tag did not parse", e); // hex digits always do
-        }
-        try {
-            javax.sip.header.HeaderFactory factory = ContainerMessages.headerFactory();
-            for (RegisterFlow.Header h : a.headers()) {
-                response.addHeader(factory.createHeader(h.name(), h.value()));
-            }
-        } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
-            throw new IllegalStateException("answer header did not parse", e);
-        }
-        return response;
     }
 
     private static boolean isUdp(MessageChannel channel) {
