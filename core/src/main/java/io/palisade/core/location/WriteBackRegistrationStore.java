@@ -30,12 +30,14 @@ import org.slf4j.LoggerFactory;
  * address-of-record to the delegate every interval, all of them in one group commit when the delegate can
  * ({@link RegistrationStore#applyAll}). Many refreshes of one binding between two writes cost one row write.
  *
- * <p>A refresh that changes nothing but the expiry and the CSeq (same Call-ID, flow, q, User-Agent and instance) is
- * not written while the database's copy still has at least half of the new lifetime left: a phone that refreshes
+ * <p>A refresh that changes nothing but the expiry, the Call-ID and the CSeq (same flow, q, User-Agent and instance)
+ * is not written while the database's copy still has at least half of the new lifetime left: a phone that refreshes
  * more often than every half lifetime costs a row write about every half lifetime, not one per interval. After a
  * crash such a binding comes back with its written expiry, which is at least half the lifetime the phone was last
  * given, so it lives until the phone's next refresh unless the phone waits longer than half its lifetime (which is
- * also when every refresh is written), and with the written CSeq, which is lower than the phone's next one.
+ * also when every refresh is written). The Call-ID and CSeq written with it only order requests that share that
+ * Call-ID (RFC 3261 section 10.3 step 7): the phone's next REGISTER carries its current Call-ID, or the written one
+ * with a higher CSeq, and is taken either way.
  *
  * <p>Only for a database this node alone writes (the embedded one): other nodes' changes are never read. A crash
  * loses at most the changes of the last interval and the refreshes described above; {@link #close()} writes
@@ -331,11 +333,12 @@ public final class WriteBackRegistrationStore implements RegistrationStore, Auto
     }
 
     /**
-     * Whether {@code b} differs from {@code old} only in what a plain refresh changes: the expiry and the CSeq. The
-     * database's copy then differs from {@code b} in those alone too, as every other change is written.
+     * Whether {@code b} differs from {@code old} only in what a plain refresh changes: the expiry, the Call-ID and the
+     * CSeq (many clients send each refresh with a new Call-ID). The database's copy then differs from {@code b} in
+     * those alone too, as every other change is written.
      */
     private static boolean sameButExpiry(Binding old, Binding b) {
-        return old.q() == b.q() && old.callId().equals(b.callId()) && old.flow().equals(b.flow())
+        return old.q() == b.q() && old.flow().equals(b.flow())
                 && Objects.equals(old.userAgent(), b.userAgent()) && Objects.equals(old.instanceId(), b.instanceId());
     }
 

@@ -204,21 +204,21 @@ class WriteBackRegistrationStoreTest {
             assertEquals(List.of(moved), rows());
 
             clock.advance(Duration.ofSeconds(1));
-            Binding otherCall = new Binding(ALICE, "sip:a@h", 1.0f, clock.instant().plusSeconds(3600), "call-2", 1,
-                    moved.flow(), "Phone/1", null);
-            s.apply(ALICE, List.of(otherCall), List.of());
-            assertEquals(1, s.pendingAddresses(), "a new Call-ID (a restarted phone) is written too");
+            Binding upgraded = new Binding(ALICE, "sip:a@h", 1.0f, clock.instant().plusSeconds(3600), "call-1", 6,
+                    moved.flow(), "Phone/2", null);
+            s.apply(ALICE, List.of(upgraded), List.of());
+            assertEquals(1, s.pendingAddresses(), "a new User-Agent is written too");
             assertTrue(s.flush());
 
             clock.advance(Duration.ofSeconds(5));
-            Binding last = new Binding(ALICE, "sip:a@h", 1.0f, clock.instant().plusSeconds(3600), "call-2", 2,
-                    moved.flow(), "Phone/1", null);
+            Binding last = new Binding(ALICE, "sip:a@h", 1.0f, clock.instant().plusSeconds(3600), "call-2", 1,
+                    moved.flow(), "Phone/2", null);
             s.apply(ALICE, List.of(last), List.of());
-            assertEquals(0, s.pendingAddresses());
-            assertEquals(List.of(otherCall), rows());
+            assertEquals(0, s.pendingAddresses(), "a refresh with a new Call-ID (as many clients send) is not");
+            assertEquals(List.of(upgraded), rows());
         }
-        assertEquals(List.of(new Binding(ALICE, "sip:a@h", 1.0f, T0.plusSeconds(1808 + 3600), "call-2", 2,
-                new Flow("TLS", "192.0.2.10", 40001, "198.51.100.1", 5061), "Phone/1", null)), rows(),
+        assertEquals(List.of(new Binding(ALICE, "sip:a@h", 1.0f, T0.plusSeconds(1808 + 3600), "call-2", 1,
+                new Flow("TLS", "192.0.2.10", 40001, "198.51.100.1", 5061), "Phone/2", null)), rows(),
                 "a clean stop writes the refresh held back");
     }
 
