@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +20,62 @@ class AnsweredRequestsTest {
     private final AtomicLong now = new AtomicLong(1_000 * SECOND);
 
     private AnsweredRequests<String> cache(int max) {
-        return new AnsweredRequests<>(32 * SECOND, 32, max, now::get);
+        return new AnsweredRequests<>(32 * SECOND, 32, max, now::get, UTF8);
+    }
+
+    private static final AnsweredRequests.Codec<String> UTF8 = new AnsweredRequests.Codec<>() {
+        @Override
+        public byte[] encode(String answer) {
+            return answer.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String decode(byte[] bytes, int offset, int length) {
+            return new String(bytes, offset, length, StandardCharsets.UTF_8);
+        }
+    };
+
+    @Test
+    void forgettingSomeKeysLeavesEveryOtherOneWhereItWas() {
+        AnsweredRequests<String> c = cache(100_000);
+        int keys = 20_000; // the table grows several times on the way
+        for (int k = 0; k < keys; k++) {
+            c.begin("k" + k);
+            if (k % 3 != 0) {
+                c.answered("k" + k, "answer " + k + " " + "x".repeat(k % 200));
+            }
+        }
+        for (int k = 0; k < keys; k += 3) {
+            c.forget("k" + k);
+        }
+        assertEquals(keys - (keys + 2) / 3, c.size());
+        for (int k = 0; k < keys; k++) {
+            AnsweredRequests.Seen<String> seen = c.begin("k" + k);
+            if (k % 3 == 0) {
+                assertInstanceOf(AnsweredRequests.New.class, seen, "forgotten k" + k);
+            } else {
+                assertEquals(new AnsweredRequests.Answered<>("answer " + k + " " + "x".repeat(k % 200)), seen);
+            }
+        }
+    }
+
+    @Test
+    void answersSpanningManyBlocksAndGenerationsReadBackIntact() {
+        AnsweredRequests<String> c = cache(1_000_000);
+        for (int second = 0; second < 40; second++) { // more than Timer J: slots are reused
+            for (int i = 0; i < 2_000; i++) {
+                String key = second + "/" + i;
+                c.begin(key);
+                c.answered(key, key + ":" + "y".repeat(100 + i % 300));
+            }
+            for (int i = 0; i < 2_000; i += 97) {
+                String key = second + "/" + i;
+                assertEquals(Optional.of(key + ":" + "y".repeat(100 + i % 300)), c.answerOf(key));
+            }
+            now.addAndGet(SECOND);
+        }
+        assertInstanceOf(AnsweredRequests.New.class, c.begin("0/5"), "the first second is past Timer J");
+        assertInstanceOf(AnsweredRequests.Answered.class, c.begin("39/5"));
     }
 
     @Test

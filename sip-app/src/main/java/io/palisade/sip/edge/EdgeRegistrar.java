@@ -48,8 +48,48 @@ final class EdgeRegistrar {
 
     EdgeRegistrar(int maxAnswers) {
         // 4 s generations: a lookup reads 9 maps, an answer is kept 32 to 36 s
-        this.answered = new AnsweredRequests<>(TIMER_J_NANOS, 8, maxAnswers, System::nanoTime);
+        this.answered = new AnsweredRequests<>(TIMER_J_NANOS, 8, maxAnswers, System::nanoTime, ANSWER_BYTES);
     }
+
+    /** An answer as kept for retransmissions: status, reason (or none) and headers, each string in modified UTF-8. */
+    static final AnsweredRequests.Codec<RegisterFlow.Answer> ANSWER_BYTES = new AnsweredRequests.Codec<>() {
+        @Override
+        public byte[] encode(RegisterFlow.Answer a) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                out.writeShort(a.status());
+                out.writeBoolean(a.reason() != null);
+                if (a.reason() != null) {
+                    out.writeUTF(a.reason());
+                }
+                out.writeShort(a.headers().size());
+                for (RegisterFlow.Header h : a.headers()) {
+                    out.writeUTF(h.name());
+                    out.writeUTF(h.value());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // not from memory; a value over 64 KB is refused here
+            }
+            return bytes.toByteArray();
+        }
+
+        @Override
+        public RegisterFlow.Answer decode(byte[] bytes, int offset, int length) {
+            try (java.io.DataInputStream in = new java.io.DataInputStream(
+                    new java.io.ByteArrayInputStream(bytes, offset, length))) {
+                int status = in.readUnsignedShort();
+                String reason = in.readBoolean() ? in.readUTF() : null;
+                int n = in.readUnsignedShort();
+                List<RegisterFlow.Header> headers = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    headers.add(new RegisterFlow.Header(in.readUTF(), in.readUTF()));
+                }
+                return new RegisterFlow.Answer(status, reason, headers);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // only what encode wrote is read
+            }
+        }
+    };
 
     /** Answers kept at most: an eighth of the heap's worth at most, within 10,000 and 2,000,000. */
     static int answersFor(long maxHeapBytes) {
