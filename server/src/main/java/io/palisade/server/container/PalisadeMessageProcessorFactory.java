@@ -11,6 +11,8 @@ import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
 import gov.nist.javax.sip.stack.NioTlsMessageProcessor;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import gov.nist.javax.sip.stack.UDPMessageChannel;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -78,11 +80,87 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
         }
     }
 
-    /** JAIN-SIP's UDP listener with {@link FreshDatagramQueue} between its receiving thread and its workers. */
+    /** Private fields of JAIN-SIP's UDP listener the receiving loop below needs, or null (then JAIN-SIP's loop runs). */
+    private static final java.lang.reflect.Field STACK_THREADS = field(SIPTransactionStack.class, "threadPoolSize");
+    private static final java.lang.reflect.Field MAX_DATAGRAM = field(UDPMessageProcessor.class, "maxMessageSize");
+
+    private static java.lang.reflect.Field field(Class<?> owner, String name) {
+        try {
+            java.lang.reflect.Field f = owner.getDeclaredField(name);
+            f.setAccessible(true);
+            return f.getType() == int.class ? f : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * JAIN-SIP's UDP listener with {@link FreshDatagramQueue} between its receiving thread and its workers, and a
+     * receiving loop that reuses one buffer: JAIN-SIP's allocates (and zeroes) a buffer of the largest message size,
+     * 8 KB, for every datagram, most of them a few hundred bytes; that was a tenth of everything the server allocated
+     * per registration. Here each datagram is copied out of the buffer at its own length.
+     */
     static final class Udp extends UDPMessageProcessor {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Udp.class);
+
         Udp(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
             super(address, stack, port);
             messageQueue = new FreshDatagramQueue(UDP_BACKLOG, UDP_MAX_WAIT_MILLIS, System::currentTimeMillis);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void run() {
+            int workers;
+            int maxDatagram;
+            try {
+                workers = STACK_THREADS == null ? -1 : STACK_THREADS.getInt(sipStack);
+                maxDatagram = MAX_DATAGRAM == null ? -1 : MAX_DATAGRAM.getInt(this);
+            } catch (IllegalAccessException e) {
+                workers = -1;
+                maxDatagram = -1;
+            }
+            if (workers < 1 || maxDatagram < 1) {
+                super.run(); // not what this loop expects (no worker pool): JAIN-SIP's own loop
+                return;
+            }
+            messageChannels = new java.util.LinkedList<>();
+            String stackName = sipStack instanceof gov.nist.javax.sip.SipStackImpl named ? named.getStackName() : "sip";
+            for (int i = 0; i < workers; i++) {
+                // the workers take datagrams from messageQueue; an anonymous subclass reaches the protected constructor
+                messageChannels.add(new UDPMessageChannel(sipStack, this,
+                        stackName + "-UDPMessageChannelThread-" + i) {
+                });
+            }
+            byte[] buffer = new byte[maxDatagram];
+            java.net.DatagramPacket receiving = new java.net.DatagramPacket(buffer, buffer.length);
+            long lastReport = 0;
+            while (isRunning) {
+                try {
+                    receiving.setLength(buffer.length);
+                    sock.receive(receiving);
+                    int n = receiving.getLength();
+                    java.net.DatagramPacket datagram = new java.net.DatagramPacket(java.util.Arrays.copyOf(buffer, n),
+                            n, receiving.getAddress(), receiving.getPort());
+                    messageQueue.offer(new DatagramQueuedMessageDispatch(datagram, System.currentTimeMillis()));
+                } catch (java.net.SocketException e) {
+                    if (!isRunning) {
+                        return; // stop() closed the socket
+                    }
+                    lastReport = report(e, lastReport);
+                } catch (IOException | RuntimeException e) {
+                    lastReport = report(e, lastReport); // the listener goes on whatever one datagram did
+                }
+            }
+        }
+
+        private static long report(Exception e, long lastReport) {
+            long now = System.currentTimeMillis();
+            if (now - lastReport >= 10_000) {
+                LOG.warn("UDP listener: {} (reported at most every 10 s)", e.getClass().getName());
+                return now;
+            }
+            return lastReport;
         }
     }
 
