@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 public final class StrictMessageParserFactory implements MessageParserFactory {
     /** JAIN-SIP's own factory shares one parser between all channels; so does this one. */
-    private static final MessageParser PARSER = new StrictParser(new StringMsgParser());
+    private static final MessageParser PARSER = new StrictParser(new DirectHeaderParsers());
 
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
