@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package io.palisade.sip.edge;
 
+import gov.nist.javax.sip.header.ExtensionHeaderImpl;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.AuthorizationParser;
 import gov.nist.javax.sip.parser.CSeqParser;
@@ -17,6 +18,7 @@ import gov.nist.javax.sip.parser.ToParser;
 import gov.nist.javax.sip.parser.UserAgentParser;
 import gov.nist.javax.sip.parser.ViaParser;
 import java.text.ParseException;
+import javax.sip.header.AuthorizationHeader;
 
 /**
  * JAIN-SIP's message parser, with the parser for the headers every request carries made directly. JAIN-SIP's
@@ -24,13 +26,16 @@ import java.text.ParseException;
  * and calling its constructor by reflection, for every header of every message: about 7 % of the server's CPU per
  * registration. Here the common names are compared in place and the same parser class is constructed with the same
  * text; any other header, and any header whose parse fails (so that JAIN-SIP reports or drops it exactly as it would
- * have), goes through JAIN-SIP's own path. {@link #parser} must make the classes JAIN-SIP's table names (a test
+ * have), goes through JAIN-SIP's own path. Authorization is kept as its text (an extension header): everything that
+ * reads it reads the text, and {@code io.palisade.core.auth.DigestParser} is stricter than JAIN-SIP's parser. {@link #parser} must make the classes JAIN-SIP's table names (a test
  * compares them).
  */
 final class DirectHeaderParsers extends StringMsgParser {
     /** Header name in lower case (compact forms too) to the parser JAIN-SIP's table gives it. */
     static final String[] NAMES = {"via", "v", "from", "f", "to", "t", "call-id", "i", "cseq", "contact", "m",
         "max-forwards", "expires", "authorization", "content-length", "l", "user-agent"};
+    private static final int AUTHORIZATION = java.util.Arrays.asList(NAMES).indexOf("authorization");
+
     /** The parser JAIN-SIP's table gives the header named {@code NAMES[k]}, for {@code line}. */
     static HeaderParser parser(int k, String line) {
         return switch (NAMES[k]) {
@@ -56,6 +61,14 @@ final class DirectHeaderParsers extends StringMsgParser {
             return;
         }
         int k = nameOf(header);
+        if (k == AUTHORIZATION) {
+            // kept as text: every reader wants the text (the digest parser, the servlet API), and JAIN-SIP's parse
+            // plus encoding it back for them were 7 % of a registration's CPU
+            ExtensionHeaderImpl text = new ExtensionHeaderImpl(AuthorizationHeader.NAME);
+            text.setValue(header.substring(header.indexOf(':') + 1).trim());
+            message.attachHeader(text, false);
+            return;
+        }
         if (k >= 0) {
             try {
                 message.attachHeader(parser(k, header + "\n").parse(), false);

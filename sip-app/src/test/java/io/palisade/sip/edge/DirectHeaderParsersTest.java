@@ -2,11 +2,14 @@
 package io.palisade.sip.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.ParserFactory;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The direct parsers are the ones JAIN-SIP's table names, and a message parses to the same thing either way. */
@@ -41,7 +44,26 @@ class DirectHeaderParsersTest {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             SIPMessage theirs = new StringMsgParser().parseSIPMessage(bytes, true, false, null);
             SIPMessage ours = new DirectHeaderParsers().parseSIPMessage(bytes, true, false, null);
+            theirs.removeHeader("Authorization");
+            List<String> credentials = new ArrayList<>();
+            ours.getHeaders("Authorization").forEachRemaining(h -> credentials.add(h.getHeaderValue()));
+            ours.removeHeader("Authorization");
             assertEquals(theirs.encode(), ours.encode());
+            assertEquals(text.lines().filter(l -> l.startsWith("Authorization: "))
+                    .map(l -> l.substring("Authorization: ".length())).toList(), credentials, "kept as sent");
         }
+    }
+
+    @Test
+    void credentialsAreKeptAsTheirTextEveryOneOfThem() throws Exception {
+        String text = "REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK9\r\n"
+                + "To: <sip:a@example.com>\r\nFrom: <sip:a@example.com>;tag=2\r\nCall-ID: c2\r\nCSeq: 1 REGISTER\r\n"
+                + "authorization:   Digest username=\"a\",realm=\"r\"  \r\n"
+                + "Authorization: Digest username=\"b\", realm=\"s\"\r\nContent-Length: 0\r\n\r\n";
+        SIPMessage m = new DirectHeaderParsers().parseSIPMessage(text.getBytes(StandardCharsets.UTF_8), true, false, null);
+        List<String> values = new ArrayList<>();
+        m.getHeaders("Authorization").forEachRemaining(h -> values.add(h.getHeaderValue()));
+        assertEquals(List.of("Digest username=\"a\",realm=\"r\"", "Digest username=\"b\", realm=\"s\""), values);
+        assertTrue(m.encode().contains("\r\nAuthorization: Digest username=\"b\", realm=\"s\"\r\n"), m.encode());
     }
 }
