@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package io.palisade.core.auth;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,7 +53,9 @@ final class DigestParser {
         if (pos >= s.length() || !isWs(s.charAt(pos))) {
             return malformed("no parameters");
         }
-        Map<String, String> params = new HashMap<>();
+        String[] known = new String[KNOWN.length];
+        List<String> others = null; // names of parameters this parser does not use, lower case: for duplicates only
+        int count = 0;
         while (true) {
             skipWs();
             if (pos >= s.length()) {
@@ -66,11 +68,12 @@ final class DigestParser {
             if (start == pos) {
                 return malformed("bad parameter name");
             }
-            String name = s.substring(start, pos).toLowerCase(Locale.ROOT);
-            String shownName = name.length() > 32 ? "parameter" : name;
+            int nameStart = start;
+            int nameEnd = pos;
+            int slot = knownSlot(nameStart, nameEnd);
             skipWs();
             if (pos >= s.length() || s.charAt(pos) != '=') {
-                return malformed("expected '=' after " + shownName);
+                return malformed("expected '=' after " + shownName(nameStart, nameEnd));
             }
             pos++;
             skipWs();
@@ -78,7 +81,7 @@ final class DigestParser {
             if (pos < s.length() && s.charAt(pos) == '"') {
                 val = quoted();
                 if (val == null) {
-                    return malformed("bad quoted string in " + shownName);
+                    return malformed("bad quoted string in " + shownName(nameStart, nameEnd));
                 }
             } else {
                 start = pos;
@@ -86,14 +89,24 @@ final class DigestParser {
                     pos++;
                 }
                 if (start == pos) {
-                    return malformed("bad value of " + shownName);
+                    return malformed("bad value of " + shownName(nameStart, nameEnd));
                 }
                 val = s.substring(start, pos);
             }
-            if (params.putIfAbsent(name, val) != null) {
-                return malformed("duplicate " + shownName);
+            if (slot >= 0) {
+                if (known[slot] != null) {
+                    return malformed("duplicate " + shownName(nameStart, nameEnd));
+                }
+                known[slot] = val;
+            } else {
+                String name = s.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT);
+                others = others == null ? new ArrayList<>(2) : others;
+                if (others.contains(name)) {
+                    return malformed("duplicate " + shownName(nameStart, nameEnd));
+                }
+                others.add(name);
             }
-            if (params.size() > MAX_PARAMS) {
+            if (++count > MAX_PARAMS) {
                 return malformed("too many parameters");
             }
             skipWs();
@@ -101,7 +114,7 @@ final class DigestParser {
                 break;
             }
             if (s.charAt(pos) != ',') {
-                return malformed("expected ',' after " + shownName);
+                return malformed("expected ',' after " + shownName(nameStart, nameEnd));
             }
             pos++;
             skipWs();
@@ -109,26 +122,57 @@ final class DigestParser {
                 return malformed("trailing ','");
             }
         }
-        return build(params);
+        return build(known);
     }
 
-    private static DigestParse build(Map<String, String> p) {
-        for (String required : new String[] {"username", "realm", "nonce", "uri", "response"}) {
-            if (!p.containsKey(required)) {
-                return malformed("missing " + required);
+    /** The parameters this parser reads, in lower case; their values go to the same index. */
+    private static final String[] KNOWN = {"username", "realm", "nonce", "uri", "response", "algorithm", "cnonce",
+        "qop", "nc", "opaque", "userhash"};
+    private static final int USERNAME = 0;
+    private static final int REALM = 1;
+    private static final int NONCE = 2;
+    private static final int URI = 3;
+    private static final int RESPONSE = 4;
+    private static final int ALGORITHM = 5;
+    private static final int CNONCE = 6;
+    private static final int QOP = 7;
+    private static final int NC = 8;
+    private static final int OPAQUE = 9;
+    private static final int USERHASH = 10;
+
+    /** The index in {@link #KNOWN} of the name at {@code [from, to)}, case ignored, or -1; compared in place. */
+    private int knownSlot(int from, int to) {
+        int len = to - from;
+        for (int k = 0; k < KNOWN.length; k++) {
+            if (KNOWN[k].length() == len && s.regionMatches(true, from, KNOWN[k], 0, len)) {
+                return k;
             }
         }
-        if (p.get("username").isEmpty()) {
+        return -1;
+    }
+
+    /** A parameter's name as an error message may show it (a long made-up name is not repeated). */
+    private String shownName(int from, int to) {
+        return to - from > 32 ? "parameter" : s.substring(from, to).toLowerCase(Locale.ROOT);
+    }
+
+    private static DigestParse build(String[] p) {
+        for (int required : new int[] {USERNAME, REALM, NONCE, URI, RESPONSE}) {
+            if (p[required] == null) {
+                return malformed("missing " + KNOWN[required]);
+            }
+        }
+        if (p[USERNAME].isEmpty()) {
             return malformed("empty username");
         }
-        if (p.get("nonce").isEmpty()) {
+        if (p[NONCE].isEmpty()) {
             return malformed("empty nonce");
         }
-        if (p.get("uri").isEmpty()) {
+        if (p[URI].isEmpty()) {
             return malformed("empty uri");
         }
         DigestAlgorithm alg = DigestAlgorithm.MD5; // RFC 7616 s.3.4: absent means MD5
-        String algToken = p.get("algorithm");
+        String algToken = p[ALGORITHM];
         if (algToken != null) {
             Optional<DigestAlgorithm> a = DigestAlgorithm.fromToken(algToken);
             if (a.isEmpty()) {
@@ -136,21 +180,20 @@ final class DigestParser {
             }
             alg = a.get();
         }
-        String response = p.get("response");
+        String response = p[RESPONSE];
         if (response.length() != alg.hexLength() || !isHex(response)) {
             return malformed("bad response");
         }
-        String nc = p.get("nc");
+        String nc = p[NC];
         if (nc != null && (nc.length() != 8 || !isHex(nc))) {
             return malformed("bad nc");
         }
-        String userhash = p.get("userhash");
+        String userhash = p[USERHASH];
         if (userhash != null && !userhash.equalsIgnoreCase("false")) {
             return malformed("unsupported userhash");
         }
-        return new DigestParse.Ok(new DigestResponse(p.get("username"), p.get("realm"), p.get("nonce"),
-                p.get("uri"), response.toLowerCase(Locale.ROOT), alg, p.get("cnonce"), p.get("qop"), nc,
-                p.get("opaque")));
+        return new DigestParse.Ok(new DigestResponse(p[USERNAME], p[REALM], p[NONCE], p[URI],
+                response.toLowerCase(Locale.ROOT), alg, p[CNONCE], p[QOP], nc, p[OPAQUE]));
     }
 
     /** Reads a quoted-string at {@code pos}; returns null when unterminated or containing CTLs. */

@@ -69,6 +69,7 @@ class DigestResponseParseTest {
     @Test
     void malformedReasons() {
         assertEquals("duplicate realm", malformed(GOOD + ", REALM=\"other\""));
+        assertEquals("duplicate x-extra", malformed(GOOD + ", x-extra=1, X-Extra=\"2\""), "unknown ones too");
         assertEquals("unsupported algorithm", malformed(GOOD.replace("SHA-256", "MD5-sess")));
         assertEquals("unsupported algorithm", malformed(GOOD.replace("SHA-256", "SHA-512-256")));
         assertEquals("bad response", malformed(GOOD.replace("SHA-256", "MD5")), "length must fit algorithm");
