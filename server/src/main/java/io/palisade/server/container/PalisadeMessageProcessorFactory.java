@@ -100,8 +100,13 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
      * 8 KB, for every datagram, most of them a few hundred bytes; that was a tenth of everything the server allocated
      * per registration. Here each datagram is copied out of the buffer at its own length.
      */
-    static final class Udp extends UDPMessageProcessor {
+    static final class Udp extends UDPMessageProcessor implements io.palisade.sip.edge.DatagramResponder {
         private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Udp.class);
+        /** Answers waiting for the sending thread; beyond this they are dropped like any datagram under overload. */
+        private final java.util.concurrent.LinkedBlockingQueue<java.net.DatagramPacket> outgoing =
+                new java.util.concurrent.LinkedBlockingQueue<>(UDP_BACKLOG);
+        private volatile boolean sending;
+        private final java.util.concurrent.atomic.LongAdder dropped = new java.util.concurrent.atomic.LongAdder();
 
         Udp(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
             super(address, stack, port);
@@ -132,6 +137,10 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
                         stackName + "-UDPMessageChannelThread-" + i) {
                 });
             }
+            Thread sender = new Thread(this::sendAnswers, stackName + "-UDPAnswerSender");
+            sender.setDaemon(true);
+            sending = true;
+            sender.start();
             byte[] buffer = new byte[maxDatagram];
             java.net.DatagramPacket receiving = new java.net.DatagramPacket(buffer, buffer.length);
             long lastReport = 0;
@@ -151,6 +160,60 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
                 } catch (IOException | RuntimeException e) {
                     lastReport = report(e, lastReport); // the listener goes on whatever one datagram did
                 }
+            }
+        }
+
+        @Override
+        public boolean respond(byte[] datagram, InetAddress address, int port) {
+            java.net.DatagramPacket p = new java.net.DatagramPacket(datagram, datagram.length, address, port);
+            if (!sending) {
+                try {
+                    sock.send(p); // JAIN-SIP's own loop runs: no sending thread
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+            if (outgoing.offer(p)) {
+                return true;
+            }
+            dropped.increment();
+            return false;
+        }
+
+        /** The sending thread: the only one that sends the edge's answers, so no worker waits on the socket. */
+        private void sendAnswers() {
+            long lastReport = 0;
+            long droppedReported = 0;
+            try {
+                while (isRunning) {
+                    java.net.DatagramPacket p;
+                    try {
+                        p = outgoing.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (p == null) {
+                        continue;
+                    }
+                    try {
+                        sock.send(p);
+                    } catch (IOException | RuntimeException e) {
+                        if (!isRunning) {
+                            return;
+                        }
+                        lastReport = report(e, lastReport);
+                    }
+                    long d = dropped.sum();
+                    if (d != droppedReported && System.currentTimeMillis() - lastReport >= 10_000) {
+                        LOG.warn("UDP overload: {} answers dropped so far because {} were waiting to be sent", d,
+                                UDP_BACKLOG);
+                        droppedReported = d;
+                        lastReport = System.currentTimeMillis();
+                    }
+                }
+            } finally {
+                sending = false;
             }
         }
 

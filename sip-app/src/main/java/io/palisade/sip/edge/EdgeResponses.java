@@ -31,7 +31,8 @@ import java.util.Iterator;
  *
  * <p>The channel's byte-level send methods are protected in JAIN-SIP; they are called through method handles taken
  * once. Over UDP the answer goes where JAIN-SIP sends a response (the channel's peer: the source address, and the
- * source port as the stack resolved it from Via and rport); over TCP and TLS on the connection the request came on.
+ * source port as the stack resolved it from Via and rport), through the listener's {@link DatagramResponder} when it
+ * has one; over TCP and TLS on the connection the request came on.
  */
 final class EdgeResponses {
     private static final MethodHandle DATAGRAM_SEND;
@@ -106,7 +107,11 @@ final class EdgeResponses {
                 STREAM_SEND.invoke(stream, bytes, false);
             } else {
                 InetAddress peer = (InetAddress) PEER_INET_ADDRESS.invoke(channel);
-                DATAGRAM_SEND.invoke(channel, bytes, peer, channel.getPeerPort(), false);
+                if (channel.getMessageProcessor() instanceof DatagramResponder responder) {
+                    responder.respond(bytes, peer, channel.getPeerPort());
+                } else {
+                    DATAGRAM_SEND.invoke(channel, bytes, peer, channel.getPeerPort(), false);
+                }
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
