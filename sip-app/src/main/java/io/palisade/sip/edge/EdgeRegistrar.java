@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * application router or servlet. What a server transaction would add is kept here (RFC 3261 section 17.2.2): over
  * UDP, a retransmission that arrives while the request is worked on is absorbed, and one that arrives after the
  * answer gets the same answer again for Timer J (32 s); over TCP and TLS the client does not retransmit and nothing
- * is kept. A REGISTER without credentials gets its 401 statelessly, with nothing kept. Every answer's To tag is
- * derived from the request, so a retransmission gets the same one.
+ * is kept. That includes the 401 to a REGISTER without credentials: a retransmission gets the same challenge (the
+ * same nonce), as a transaction would give, not a second one. Every answer's To tag is derived from the request.
  */
 final class EdgeRegistrar {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRegistrar.class);
@@ -107,10 +107,12 @@ final class EdgeRegistrar {
      * node is overloaded, else decided by {@link RegisterFlow}.
      */
     void handle(SIPRequest request, MessageChannel channel, PalisadeSipServices services, OverloadGuard guard) {
-        // Over UDP a REGISTER with credentials is remembered for its retransmissions. One without is answered
-        // statelessly (RFC 3261 section 8.2.7 names unauthenticated challenges as the use of a stateless UAS): its To
-        // tag is derived from the request, so a retransmission gets the same tag, though with a fresh nonce.
-        boolean remember = isUdp(channel) && request.getHeader(AuthorizationHeader.NAME) != null;
+        // Over UDP every REGISTER is remembered for its retransmissions, the one without credentials too: answered
+        // statelessly (RFC 3261 section 8.2.7 allows it for a challenge), a retransmission sent while the 401 was on
+        // its way got a second 401 with another nonce, which a client that has already answered the first one takes
+        // for an answer to nothing (SIPp fails the registration; it showed as failed calls under load). Now it gets
+        // the same 401 again, and one that arrives while the first copy is worked on is absorbed.
+        boolean remember = isUdp(channel);
         String key = remember ? key(request, channel) : null;
         if (remember) {
             AnsweredRequests.Seen<RegisterFlow.Answer> seen = answered.begin(key);
