@@ -107,11 +107,8 @@ final class EdgeRegistrar {
      * node is overloaded, else decided by {@link RegisterFlow}.
      */
     void handle(SIPRequest request, MessageChannel channel, PalisadeSipServices services, OverloadGuard guard) {
-        // Over UDP every REGISTER is remembered for its retransmissions, the one without credentials too: answered
-        // statelessly (RFC 3261 section 8.2.7 allows it for a challenge), a retransmission sent while the 401 was on
-        // its way got a second 401 with another nonce, which a client that has already answered the first one takes
-        // for an answer to nothing (SIPp fails the registration; it showed as failed calls under load). Now it gets
-        // the same 401 again, and one that arrives while the first copy is worked on is absorbed.
+        // Over UDP every REGISTER is remembered for its retransmissions, the one without credentials too: a second
+        // 401 with another nonce would reach a client that has already answered the first as an answer to nothing.
         boolean remember = isUdp(channel);
         String key = remember ? key(request, channel) : null;
         if (remember) {
