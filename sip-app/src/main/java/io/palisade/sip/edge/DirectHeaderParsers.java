@@ -2,7 +2,10 @@
 package io.palisade.sip.edge;
 
 import gov.nist.javax.sip.header.ExtensionHeaderImpl;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.AuthorizationParser;
 import gov.nist.javax.sip.parser.CSeqParser;
 import gov.nist.javax.sip.parser.CallIDParser;
@@ -19,6 +22,7 @@ import gov.nist.javax.sip.parser.UserAgentParser;
 import gov.nist.javax.sip.parser.ViaParser;
 import java.text.ParseException;
 import javax.sip.header.AuthorizationHeader;
+import javax.sip.message.Request;
 
 /**
  * JAIN-SIP's message parser, with the parser for the headers every request carries made directly. JAIN-SIP's
@@ -28,7 +32,8 @@ import javax.sip.header.AuthorizationHeader;
  * text; any other header, and any header whose parse fails (so that JAIN-SIP reports or drops it exactly as it would
  * have), goes through JAIN-SIP's own path. Authorization is kept as its text (an extension header): everything that
  * reads it reads the text, and {@code io.palisade.core.auth.DigestParser} is stricter than JAIN-SIP's parser. {@link #parser} must make the classes JAIN-SIP's table names (a test
- * compares them).
+ * compares them). In a REGISTER the request line, Via, From, To and Contact are read by {@link PlainHeaders} when they
+ * are in its plain form (the same objects, without JAIN-SIP's lexer), else as above.
  */
 final class DirectHeaderParsers extends StringMsgParser {
     /** Header name in lower case (compact forms too) to the parser JAIN-SIP's table gives it. */
@@ -55,12 +60,31 @@ final class DirectHeaderParsers extends StringMsgParser {
     }
 
     @Override
+    protected SIPMessage processFirstLine(String line, ParseExceptionListener listener, byte[] raw)
+            throws ParseException {
+        RequestLine plain = line.startsWith("REGISTER ") ? PlainHeaders.requestLine(line) : null;
+        if (plain == null) {
+            return super.processFirstLine(line, listener, raw);
+        }
+        SIPRequest request = new SIPRequest(); // what JAIN-SIP does with the line it parses
+        request.setRequestLine(plain);
+        return request;
+    }
+
+    @Override
     protected void processHeader(String header, SIPMessage message, ParseExceptionListener listener, byte[] raw)
             throws ParseException {
         if (header == null || header.isEmpty()) {
             return;
         }
         int k = nameOf(header);
+        if (k >= 0 && message instanceof SIPRequest r && Request.REGISTER.equals(r.getMethod())) {
+            SIPHeader plain = plain(NAMES[k], header.substring(header.indexOf(':') + 1));
+            if (plain != null) {
+                message.attachHeader(plain, false);
+                return;
+            }
+        }
         if (k == AUTHORIZATION) {
             // kept as text: every reader wants the text (the digest parser, the servlet API), and JAIN-SIP's parse
             // plus encoding it back for them were 7 % of a registration's CPU
@@ -78,6 +102,20 @@ final class DirectHeaderParsers extends StringMsgParser {
             }
         }
         super.processHeader(header, message, listener, raw);
+    }
+
+    /**
+     * The header named {@code name} (from {@link #NAMES}) read by {@link PlainHeaders} from its {@code value}, or null
+     * when it has no plain reading or the value is not in the plain form.
+     */
+    static SIPHeader plain(String name, String value) {
+        return switch (name) {
+            case "via" -> PlainHeaders.via(value);
+            case "from" -> PlainHeaders.from(value);
+            case "to" -> PlainHeaders.to(value);
+            case "contact" -> PlainHeaders.contact(value);
+            default -> null;
+        };
     }
 
     /** The index in {@link #NAMES} of the header's name (before the colon, case and surrounding blanks ignored), or -1. */
