@@ -32,8 +32,8 @@ import javax.sip.message.Request;
  * text; any other header, and any header whose parse fails (so that JAIN-SIP reports or drops it exactly as it would
  * have), goes through JAIN-SIP's own path. Authorization is kept as its text (an extension header): everything that
  * reads it reads the text, and {@code io.palisade.core.auth.DigestParser} is stricter than JAIN-SIP's parser. {@link #parser} must make the classes JAIN-SIP's table names (a test
- * compares them). In a REGISTER the request line, Via, From, To and Contact are read by {@link PlainHeaders} when they
- * are in its plain form (the same objects, without JAIN-SIP's lexer), else as above.
+ * compares them). In a REGISTER the request line and the headers {@link #plain} names are read by {@link PlainHeaders}
+ * when they are in its plain form (the same objects, without JAIN-SIP's lexer), else as above.
  */
 final class DirectHeaderParsers extends StringMsgParser {
     /** Header name in lower case (compact forms too) to the parser JAIN-SIP's table gives it. */
@@ -114,6 +114,11 @@ final class DirectHeaderParsers extends StringMsgParser {
             case "from" -> PlainHeaders.from(value);
             case "to" -> PlainHeaders.to(value);
             case "contact" -> PlainHeaders.contact(value);
+            case "call-id" -> PlainHeaders.callId(value);
+            case "cseq" -> PlainHeaders.cseq(value);
+            case "max-forwards" -> PlainHeaders.maxForwards(value);
+            case "expires" -> PlainHeaders.expires(value);
+            case "content-length" -> PlainHeaders.contentLength(value);
             default -> null;
         };
     }

@@ -7,9 +7,15 @@ import gov.nist.core.NameValue;
 import gov.nist.javax.sip.address.AddressImpl;
 import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.header.AddressParametersHeader;
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.CallIdentifier;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.header.ContactList;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.Expires;
 import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.MaxForwards;
 import gov.nist.javax.sip.header.ParametersHeader;
 import gov.nist.javax.sip.header.Protocol;
 import gov.nist.javax.sip.header.RequestLine;
@@ -19,7 +25,7 @@ import gov.nist.javax.sip.header.ViaList;
 
 /**
  * The plain forms of the headers a REGISTER is made of, read without JAIN-SIP's lexer: the request line, Via, From,
- * To and Contact, when each is written the way phones write them (a {@code sip:} or {@code sips:} URI of
+ * To, Contact, Call-ID, CSeq, Max-Forwards, Expires and Content-Length, when each is written the way phones write them (a {@code sip:} or {@code sips:} URI of
  * {@code user@host:port;name=value} in angle brackets without a display name, a Via of one value, parameters that are
  * tokens, nothing quoted or escaped). Each method gives the object JAIN-SIP's own parser gives for the same text, field
  * for field (a test compares them over every form this reads and over the forms it leaves), or null for any text that
@@ -108,6 +114,112 @@ final class PlainHeaders {
         ViaList list = new ViaList();
         list.add(via);
         return list;
+    }
+
+    /** A Call-ID of word characters with at most one {@code @} (neither first nor last), or null. */
+    static CallID callId(String value) {
+        int from = skipBlanks(value, 0);
+        int to = trimEnd(value, from);
+        int at = -1;
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (c == '@' && at < 0 && i > from && i < to - 1) {
+                at = i;
+            } else if (!isTokenChar(c)) {
+                return null;
+            }
+        }
+        if (to == from) {
+            return null;
+        }
+        CallID h = new CallID();
+        h.setCallIdentifier(at < 0 ? new CallIdentifier(value.substring(from, to), null)
+                : new CallIdentifier(value.substring(from, at), value.substring(at + 1, to)));
+        return h;
+    }
+
+    /** {@code n REGISTER} with n below 2^31, or null. */
+    static CSeq cseq(String value) {
+        int from = skipBlanks(value, 0);
+        int digits = digitsEnd(value, from);
+        if (digits == from || digits - from > 10 || !value.startsWith(" REGISTER", digits)
+                || trimEnd(value, from) != digits + " REGISTER".length()) {
+            return null;
+        }
+        long n = Long.parseLong(value, from, digits, 10);
+        return n < (1L << 31) ? new CSeq(n, "REGISTER") : null;
+    }
+
+    /** Max-Forwards of 0 to 255, or null. */
+    static MaxForwards maxForwards(String value) {
+        int n = number(value, 3);
+        if (n < 0 || n > 255) {
+            return null;
+        }
+        MaxForwards h = new MaxForwards();
+        try {
+            h.setMaxForwards(n);
+        } catch (javax.sip.InvalidArgumentException e) {
+            return null; // in range: not reached
+        }
+        return h;
+    }
+
+    /** Expires of at most nine digits, or null. */
+    static Expires expires(String value) {
+        int n = number(value, 9);
+        if (n < 0) {
+            return null;
+        }
+        Expires h = new Expires();
+        try {
+            h.setExpires(n);
+        } catch (javax.sip.InvalidArgumentException e) {
+            return null; // not negative: not reached
+        }
+        return h;
+    }
+
+    /** Content-Length of at most nine digits, or null. */
+    static ContentLength contentLength(String value) {
+        int n = number(value, 9);
+        if (n < 0) {
+            return null;
+        }
+        ContentLength h = new ContentLength();
+        try {
+            h.setContentLength(n);
+        } catch (javax.sip.InvalidArgumentException e) {
+            return null; // not negative: not reached
+        }
+        return h;
+    }
+
+    /** The value as a number of 1 to {@code maxDigits} digits between blanks, or -1. */
+    private static int number(String value, int maxDigits) {
+        int from = skipBlanks(value, 0);
+        int digits = digitsEnd(value, from);
+        if (digits == from || digits - from > maxDigits || trimEnd(value, from) != digits) {
+            return -1;
+        }
+        return Integer.parseInt(value, from, digits, 10);
+    }
+
+    private static int digitsEnd(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of {@code s} without its trailing blanks, not before {@code from}. */
+    private static int trimEnd(String s, int from) {
+        int i = s.length();
+        while (i > from && (s.charAt(i - 1) == ' ' || s.charAt(i - 1) == '\t')) {
+            i--;
+        }
+        return i;
     }
 
     /** {@code <uri>;params} into {@code h}; false when it is not the plain form. */
