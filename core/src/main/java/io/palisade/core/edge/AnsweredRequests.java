@@ -123,8 +123,38 @@ public final class AnsweredRequests<V> {
      * arriving together: exactly one of them gets {@link New}).
      */
     public Seen<V> begin(String key) {
-        long h1 = hash(key, seed1);
-        long h2 = hash(key, seed2);
+        return begin(keyOf(key));
+    }
+
+    /** A request's key hashed once, for {@link #begin(Key)}, {@link #answered(Key, Object)} and {@link #forget(Key)}. */
+    public static final class Key {
+        private final long h1;
+        private final long h2;
+
+        private Key(long h1, long h2) {
+            this.h1 = h1;
+            this.h2 = h2;
+        }
+    }
+
+    /** {@code key} hashed under this memory's two seeds. */
+    public Key keyOf(String key) {
+        long h1 = seed1 ^ (key.length() * 0x9E3779B97F4A7C15L);
+        long h2 = seed2 ^ (key.length() * 0x9E3779B97F4A7C15L);
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            h1 = (h1 ^ c) * 0xBF58476D1CE4E5B9L;
+            h1 ^= h1 >>> 31;
+            h2 = (h2 ^ c) * 0xBF58476D1CE4E5B9L;
+            h2 ^= h2 >>> 31;
+        }
+        return new Key(finish(h1), finish(h2));
+    }
+
+    /** As {@link #begin(String)}. */
+    public Seen<V> begin(Key key) {
+        long h1 = key.h1;
+        long h2 = key.h2;
         long epoch = nanoTime.getAsLong() / slotNanos;
         lock.lock();
         try {
@@ -159,6 +189,11 @@ public final class AnsweredRequests<V> {
      * one over 64 KB, is not kept: a retransmission is then worked on as a new request.
      */
     public void answered(String key, V answer) {
+        answered(keyOf(key), answer);
+    }
+
+    /** As {@link #answered(String, Object)}. */
+    public void answered(Key key, V answer) {
         Objects.requireNonNull(answer, "answer");
         byte[] bytes;
         try {
@@ -167,8 +202,8 @@ public final class AnsweredRequests<V> {
             forget(key);
             return;
         }
-        long h1 = hash(key, seed1);
-        long h2 = hash(key, seed2);
+        long h1 = key.h1;
+        long h2 = key.h2;
         lock.lock();
         try {
             for (Generation g : generations) {
@@ -191,8 +226,13 @@ public final class AnsweredRequests<V> {
 
     /** The request was not answered (it went elsewhere): a retransmission is to be treated as new. */
     public void forget(String key) {
-        long h1 = hash(key, seed1);
-        long h2 = hash(key, seed2);
+        forget(keyOf(key));
+    }
+
+    /** As {@link #forget(String)}. */
+    public void forget(Key key) {
+        long h1 = key.h1;
+        long h2 = key.h2;
         lock.lock();
         try {
             for (Generation g : generations) {
@@ -220,8 +260,9 @@ public final class AnsweredRequests<V> {
 
     /** What {@code key} holds now, for tests and diagnostics. */
     public Optional<V> answerOf(String key) {
-        long h1 = hash(key, seed1);
-        long h2 = hash(key, seed2);
+        Key k = keyOf(key);
+        long h1 = k.h1;
+        long h2 = k.h2;
         lock.lock();
         try {
             for (Generation g : generations) {
@@ -395,13 +436,12 @@ public final class AnsweredRequests<V> {
         g.position = 0;
     }
 
-    /** A 64-bit hash of {@code key} under {@code seed}; never 0 (0 marks an empty slot). */
-    private static long hash(String key, long seed) {
-        long h = seed ^ (key.length() * 0x9E3779B97F4A7C15L);
-        for (int i = 0; i < key.length(); i++) {
-            h = (h ^ key.charAt(i)) * 0xBF58476D1CE4E5B9L;
-            h ^= h >>> 31;
-        }
+    /**
+     * The end of a 64-bit hash of a key under a seed ({@link #keyOf} runs both seeds' rounds in one pass); never 0
+     * (0 marks an empty slot).
+     */
+    private static long finish(long hash) {
+        long h = hash;
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;

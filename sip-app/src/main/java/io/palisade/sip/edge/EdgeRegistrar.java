@@ -104,13 +104,15 @@ final class EdgeRegistrar {
     /**
      * Answers {@code request}. Over UDP a request seen before is a retransmission: absorbed while the first copy is
      * worked on, answered again with the same answer once it is answered. A new request is shed with 503 when the
-     * node is overloaded, else decided by {@link RegisterFlow}.
+     * node is overloaded, else decided by {@link RegisterFlow}. {@code source} is the channel's peer address (read once
+     * by the valve: each read writes the address out as text again).
      */
-    void handle(SIPRequest request, MessageChannel channel, PalisadeSipServices services, OverloadGuard guard) {
+    void handle(SIPRequest request, MessageChannel channel, String source, PalisadeSipServices services,
+                OverloadGuard guard) {
         // Over UDP every REGISTER is remembered for its retransmissions, the one without credentials too: a second
         // 401 with another nonce would reach a client that has already answered the first as an answer to nothing.
         boolean remember = isUdp(channel);
-        String key = remember ? key(request, channel) : null;
+        AnsweredRequests.Key key = remember ? answered.keyOf(key(request, source, channel.getPeerPort())) : null;
         if (remember) {
             AnsweredRequests.Seen<RegisterFlow.Answer> seen = answered.begin(key);
             if (seen instanceof AnsweredRequests.Answered<RegisterFlow.Answer> a) {
@@ -127,10 +129,10 @@ final class EdgeRegistrar {
                     List.of(new RegisterFlow.Header("Retry-After", Integer.toString(guard.retryAfterSeconds()))));
         } else {
             try {
-                answer = RegisterFlow.answer(new StackRegister(request, channel), services);
+                answer = RegisterFlow.answer(new StackRegister(request, channel, source), services);
             } catch (RuntimeException e) {
                 // the location store failed, or a value the stack let through that we cannot handle: a clear 500
-                LOG.warn("REGISTER from {} failed: {}", channel.getPeerAddress(), e.getClass().getName());
+                LOG.warn("REGISTER from {} failed: {}", source, e.getClass().getName());
                 answer = new RegisterFlow.Answer(500, "Server Internal Error", List.of());
             }
         }
@@ -172,20 +174,22 @@ final class EdgeRegistrar {
      * What a retransmission shares with its original (RFC 3261 section 17.2.3: the branch; Call-ID and CSeq for
      * clients without RFC 3261 branches), and where it came from (which stands for sent-by: the answer goes there).
      */
-    private static String key(SIPRequest request, MessageChannel channel) {
+    private static String key(SIPRequest request, String source, int sourcePort) {
         var via = request.getTopmostVia();
         return (via == null ? "" : via.getBranch()) + ' ' + request.getCallId().getCallId() + ' '
-                + request.getCSeq().getSeqNumber() + ' ' + channel.getPeerAddress() + ':' + channel.getPeerPort();
+                + request.getCSeq().getSeqNumber() + ' ' + source + ':' + sourcePort;
     }
 
     /** A REGISTER read from the SIP stack's parsed message. */
     private static final class StackRegister implements RegisterFlow.Message {
         private final SIPRequest request;
         private final MessageChannel channel;
+        private final String source;
 
-        StackRegister(SIPRequest request, MessageChannel channel) {
+        StackRegister(SIPRequest request, MessageChannel channel, String source) {
             this.request = request;
             this.channel = channel;
+            this.source = source;
         }
 
         @Override
@@ -208,7 +212,7 @@ final class EdgeRegistrar {
 
         @Override
         public String source() {
-            return channel.getPeerAddress();
+            return source; // the channel's peer address, as the valve read it
         }
 
         @Override

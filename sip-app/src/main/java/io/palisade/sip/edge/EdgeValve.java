@@ -111,7 +111,7 @@ public final class EdgeValve implements SIPMessageValve {
         }
         OverloadGuard guard = services.overloadGuardFor(stack::getServerTransactionTableSize);
         if (Request.REGISTER.equals(method) && EdgeRegistrar.takes(request)) {
-            registrar.handle(request, channel, services, guard); // no transaction, session or servlet
+            registrar.handle(request, channel, source, services, guard); // no transaction, session or servlet
             return false;
         }
         if (guard.shedNewRequest()) {
