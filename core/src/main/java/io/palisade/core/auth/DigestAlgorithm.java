@@ -25,6 +25,12 @@ public enum DigestAlgorithm {
 
     private final String token;
     private final String jcaName;
+    /**
+     * One digest per thread for {@link #hexDigest}: {@code MessageDigest.getInstance} looks the algorithm up among the
+     * security providers on every call, which cost about as much as hashing the few dozen bytes of a digest
+     * computation. {@code digest()} leaves it reset for the next use.
+     */
+    private final ThreadLocal<MessageDigest> perThread = ThreadLocal.withInitial(this::newDigest);
 
     DigestAlgorithm(String token, String jcaName) {
         this.token = token;
@@ -56,7 +62,7 @@ public enum DigestAlgorithm {
 
     /** Lowercase hex of H(UTF-8 bytes of {@code input}), the H() of RFC 7616 s.3.4. */
     public String hexDigest(String input) {
-        return HEX.formatHex(newDigest().digest(input.getBytes(StandardCharsets.UTF_8)));
+        return HEX.formatHex(perThread.get().digest(input.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Length of {@link #hexDigest} output in characters. */

@@ -101,13 +101,13 @@ public final class HeaderSyntax {
         if (message == null || message.length < 4 || startsWith(message, "SIP/")) {
             return Optional.empty();
         }
-        int end = headerEnd(message);
+        int end = message.length; // the loop stops at the empty line that ends the headers: one pass
         int pos = lineEnd(message, 0, end); // skip the request line
         String[] seen = new String[SINGLE.size()];
         int seenCount = 0;
         while (pos < end) {
             pos = skipLineBreak(message, pos, end);
-            if (pos >= end) {
+            if (pos >= end || emptyLineAt(message, pos)) {
                 break;
             }
             int lineStart = pos;
@@ -214,14 +214,13 @@ public final class HeaderSyntax {
         return true;
     }
 
-    /** Index of the empty line that ends the headers (CRLFCRLF or LFLF), or the array length. */
-    private static int headerEnd(byte[] m) {
-        for (int i = 0; i + 1 < m.length; i++) {
-            if (m[i] == '\n' && (m[i + 1] == '\n' || (m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n'))) {
-                return i + 1;
-            }
-        }
-        return m.length;
+    /**
+     * Whether the line starting at {@code pos} is the empty line that ends the headers: a line break that ends in LF
+     * followed by LF or CRLF.
+     */
+    private static boolean emptyLineAt(byte[] m, int pos) {
+        return pos > 0 && m[pos - 1] == '\n'
+                && (m[pos] == '\n' || (m[pos] == '\r' && pos + 1 < m.length && m[pos + 1] == '\n'));
     }
 
     /** Index of the CR or LF that ends the line starting at {@code pos} (or {@code end}). */

@@ -69,6 +69,11 @@ class HeaderSyntaxTest {
         assertEquals(Optional.empty(), fault(HEAD + "To: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\n"
                 + "Content-Type: message/sipfrag\r\nContent-Length: 36\r\n\r\nContent-Length: 1\r\nTo: < sip:x@y >\r\n"));
         assertEquals(Optional.empty(), fault("SIP/2.0 200 OK\r\nContent-Length: 0\r\nl: 0\r\n\r\n"));
+        // bare LF line ends, and an LF followed by CRLF, end the headers too
+        assertEquals(Optional.empty(), fault("REGISTER sip:a SIP/2.0\nTo: <sip:a@b>\nl: 5\n\nl: 1\nTo: < sip:x@y >\n"));
+        assertEquals(Optional.empty(), fault("REGISTER sip:a SIP/2.0\nl: 5\n\r\nl: 1\n"));
+        assertEquals(Optional.of("Content-Length appears more than once"),
+                fault("REGISTER sip:a SIP/2.0\nl: 5\r\r\nl: 1\n\n"));
     }
 
     @Test
