@@ -106,6 +106,14 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
         private final java.util.concurrent.LinkedBlockingQueue<java.net.DatagramPacket> outgoing =
                 new java.util.concurrent.LinkedBlockingQueue<>(UDP_BACKLOG);
         private volatile boolean sending;
+        /**
+         * Held while the edge's answers are sent: a worker that finds it free sends at once, one that finds it taken
+         * hands the answer to the sending thread instead of waiting. The JDK sends a datagram under a lock of its own
+         * held for the whole system call; a worker preempted there made the others park behind it.
+         */
+        private final java.util.concurrent.locks.ReentrantLock sendLock = new java.util.concurrent.locks.ReentrantLock();
+        /** When a worker last logged a failed send (at most one line every 10 s). */
+        private volatile long workerSendReport;
         private final java.util.concurrent.atomic.LongAdder dropped = new java.util.concurrent.atomic.LongAdder();
 
         Udp(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
@@ -174,6 +182,17 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
                     return false;
                 }
             }
+            if (sendLock.tryLock()) {
+                try {
+                    sock.send(p); // nobody else is sending: no hand-over to the sending thread and no wake-up
+                    return true;
+                } catch (IOException | RuntimeException e) {
+                    workerSendReport = report(e, workerSendReport);
+                    return false; // as a lost datagram: the client's retransmission is answered again
+                } finally {
+                    sendLock.unlock();
+                }
+            }
             if (outgoing.offer(p)) {
                 return true;
             }
@@ -181,7 +200,10 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
             return false;
         }
 
-        /** The sending thread: the only one that sends the edge's answers, so no worker waits on the socket. */
+        /**
+         * The sending thread: sends the answers a worker found the socket busy for, so that no worker waits on the
+         * socket.
+         */
         private void sendAnswers() {
             long lastReport = 0;
             long droppedReported = 0;
@@ -196,6 +218,7 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
                     if (p == null) {
                         continue;
                     }
+                    sendLock.lock();
                     try {
                         sock.send(p);
                     } catch (IOException | RuntimeException e) {
@@ -203,6 +226,8 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
                             return;
                         }
                         lastReport = report(e, lastReport);
+                    } finally {
+                        sendLock.unlock();
                     }
                     long d = dropped.sum();
                     if (d != droppedReported && System.currentTimeMillis() - lastReport >= 10_000) {
