@@ -51,43 +51,80 @@ final class EdgeRegistrar {
         this.answered = new AnsweredRequests<>(TIMER_J_NANOS, 8, maxAnswers, System::nanoTime, ANSWER_BYTES);
     }
 
-    /** An answer as kept for retransmissions: status, reason (or none) and headers, each string in modified UTF-8. */
+    /**
+     * An answer as kept for retransmissions: status, reason (or none) and headers, each string as its UTF-8 bytes after
+     * a two-byte length. A string over 65,535 bytes is refused (the answer is then not kept).
+     */
     static final AnsweredRequests.Codec<RegisterFlow.Answer> ANSWER_BYTES = new AnsweredRequests.Codec<>() {
         @Override
         public byte[] encode(RegisterFlow.Answer a) {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
-            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-                out.writeShort(a.status());
-                out.writeBoolean(a.reason() != null);
-                if (a.reason() != null) {
-                    out.writeUTF(a.reason());
-                }
-                out.writeShort(a.headers().size());
-                for (RegisterFlow.Header h : a.headers()) {
-                    out.writeUTF(h.name());
-                    out.writeUTF(h.value());
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e); // not from memory; a value over 64 KB is refused here
+            int n = a.headers().size();
+            byte[][] parts = new byte[1 + 2 * n][];
+            int size = 2 + 1 + 2;
+            parts[0] = a.reason() == null ? null : utf8(a.reason());
+            for (int i = 0; i < n; i++) {
+                parts[1 + 2 * i] = utf8(a.headers().get(i).name());
+                parts[2 + 2 * i] = utf8(a.headers().get(i).value());
             }
-            return bytes.toByteArray();
+            for (byte[] p : parts) {
+                size += p == null ? 0 : 2 + p.length;
+            }
+            byte[] out = new byte[size];
+            out[0] = (byte) (a.status() >>> 8);
+            out[1] = (byte) a.status();
+            out[2] = (byte) (parts[0] == null ? 0 : 1);
+            int at = 3;
+            if (parts[0] != null) {
+                at = put(out, at, parts[0]);
+            }
+            out[at] = (byte) (n >>> 8);
+            out[at + 1] = (byte) n;
+            at += 2;
+            for (int i = 1; i < parts.length; i++) {
+                at = put(out, at, parts[i]);
+            }
+            return out;
+        }
+
+        private static byte[] utf8(String s) {
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (b.length > 0xFFFF) {
+                throw new IllegalArgumentException("a header of an answer is too long to keep");
+            }
+            return b;
+        }
+
+        private static int put(byte[] out, int at, byte[] part) {
+            out[at] = (byte) (part.length >>> 8);
+            out[at + 1] = (byte) part.length;
+            System.arraycopy(part, 0, out, at + 2, part.length);
+            return at + 2 + part.length;
         }
 
         @Override
         public RegisterFlow.Answer decode(byte[] bytes, int offset, int length) {
-            try (java.io.DataInputStream in = new java.io.DataInputStream(
-                    new java.io.ByteArrayInputStream(bytes, offset, length))) {
-                int status = in.readUnsignedShort();
-                String reason = in.readBoolean() ? in.readUTF() : null;
-                int n = in.readUnsignedShort();
-                List<RegisterFlow.Header> headers = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    headers.add(new RegisterFlow.Header(in.readUTF(), in.readUTF()));
-                }
-                return new RegisterFlow.Answer(status, reason, headers);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e); // only what encode wrote is read
+            int[] at = {offset + 3};
+            int status = u16(bytes, offset);
+            String reason = bytes[offset + 2] != 0 ? string(bytes, at) : null;
+            int n = u16(bytes, at[0]);
+            at[0] += 2;
+            List<RegisterFlow.Header> headers = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String name = string(bytes, at);
+                headers.add(new RegisterFlow.Header(name, string(bytes, at)));
             }
+            return new RegisterFlow.Answer(status, reason, headers);
+        }
+
+        private static int u16(byte[] b, int at) {
+            return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+        }
+
+        private static String string(byte[] b, int[] at) {
+            int len = u16(b, at[0]);
+            String s = new String(b, at[0] + 2, len, java.nio.charset.StandardCharsets.UTF_8);
+            at[0] += 2 + len;
+            return s;
         }
     };
 

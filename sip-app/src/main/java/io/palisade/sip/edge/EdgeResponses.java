@@ -76,8 +76,9 @@ final class EdgeResponses {
         while (headers.hasNext()) {
             SIPHeader h = headers.next();
             if (h instanceof To to) {
-                String line = to.encode(); // "To: value CRLF"; a request the edge answers has no To tag
-                b.append(line, 0, line.length() - 2).append(";tag=").append(checked(toTag)).append("\r\n");
+                to.encode(b); // "To: value CRLF"; a request the edge answers has no To tag
+                b.setLength(b.length() - 2);
+                b.append(";tag=").append(checked(toTag)).append("\r\n");
             } else if (h instanceof ViaList || h instanceof From || h instanceof CallID || h instanceof CSeq
                     || h instanceof TimeStamp) {
                 h.encode(b);

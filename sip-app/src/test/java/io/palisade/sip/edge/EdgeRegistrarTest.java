@@ -2,6 +2,7 @@
 package io.palisade.sip.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.palisade.sip.RegisterFlow;
 import java.util.List;
@@ -28,5 +29,15 @@ class EdgeRegistrarTest {
                 new RegisterFlow.Answer(503, "Service Unavailable: overloaded", List.of()))) {
             assertEquals(a, roundTrip(a));
         }
+    }
+
+    @Test
+    void anAnswerTooLongToKeepIsRefusedNotCut() {
+        RegisterFlow.Answer huge = new RegisterFlow.Answer(200, null,
+                List.of(new RegisterFlow.Header("Contact", "<sip:" + "a".repeat(70_000) + "@example.com>")));
+        assertThrows(IllegalArgumentException.class, () -> EdgeRegistrar.ANSWER_BYTES.encode(huge));
+        RegisterFlow.Answer justFits = new RegisterFlow.Answer(200, null,
+                List.of(new RegisterFlow.Header("Contact", "é".repeat(0xFFFF / 2))));
+        assertEquals(justFits, roundTrip(justFits));
     }
 }
