@@ -69,6 +69,23 @@ class PlainHeadersTest {
         "Expires: 999999999",
         "Content-Length: 0",
         "Content-Length:  120 ",
+        // odd but accepted by JAIN-SIP as well, into the same objects
+        "To: <sip:bob@a..b>",
+        "To: <sip:bob@1a.b>",
+        "To: <sip:bob@123>",
+        "To: <sip:bob@256.1.1.1>",
+        "To: <sip:-bob@h>",
+        "To: <sip:bob'x@h>",
+        "To: <sip:bob@h:00080>",
+        "To: <sip:bob@h;maddr=1.2.3.4;ttl=5;method=REGISTER;user=ip>",
+        "To: <sip:bob@h;ttl=abc>",
+        "Via: SIP/2.0/SCTP h;branch=z9hG4bK1",
+        "Via: SIP/2.0/UDP h:0;branch=z9hG4bK1",
+        "Via: SIP/2.0/UDP h;rport=abc;branch=x",
+        "Contact: <sip:bob@h>;expires=abc",
+        "Contact: <sip:bob@h>;q=2",
+        "CSeq: 00002 REGISTER",
+        "Expires: 0003600",
     };
 
     /** Forms left to JAIN-SIP: display names, quoting, escapes, repeats, IPv6, lists, odd shapes and errors. */
@@ -126,6 +143,12 @@ class PlainHeadersTest {
         "Expires: ",
         "Content-Length: x",
         "Content-Length: 1234567890",
+        "To: <sip:bob@.a>",
+        "To: <sip:bob@h>;tag=1;TAG=2",
+        "To: <sip:bob@h;lr;LR>",
+        "Via: SIP/2.0/UDP h;rport=;branch=x",
+        "To: <sip:bob@h;transport=>",
+        "Call-ID: abc@def@",
     };
 
     @Test
