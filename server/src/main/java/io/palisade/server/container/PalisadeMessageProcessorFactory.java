@@ -187,7 +187,9 @@ public final class PalisadeMessageProcessorFactory extends NioMessageProcessorFa
                     sock.send(p); // nobody else is sending: no hand-over to the sending thread and no wake-up
                     return true;
                 } catch (IOException | RuntimeException e) {
-                    workerSendReport = report(e, workerSendReport);
+                    if (isRunning) { // a closed socket at shutdown is not worth a line
+                        workerSendReport = report(e, workerSendReport);
+                    }
                     return false; // as a lost datagram: the client's retransmission is answered again
                 } finally {
                     sendLock.unlock();
