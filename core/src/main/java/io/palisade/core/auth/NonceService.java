@@ -39,8 +39,8 @@ public final class NonceService {
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
      * The random part of each nonce, from a generator per thread (each a DRBG seeded by the platform): the platform's
-     * default generator reads under one lock shared by every thread, and the SIP workers queued on it (more than half
-     * of the time spent issuing a nonce).
+     * default generator reads under one lock shared by every thread, and took more than half of the time spent issuing
+     * a nonce.
      */
     private static final ThreadLocal<SecureRandom> NONCE_RANDOM = ThreadLocal.withInitial(NonceService::drbg);
 

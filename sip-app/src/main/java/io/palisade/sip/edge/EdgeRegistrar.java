@@ -58,32 +58,26 @@ final class EdgeRegistrar {
     static final AnsweredRequests.Codec<RegisterFlow.Answer> ANSWER_BYTES = new AnsweredRequests.Codec<>() {
         @Override
         public byte[] encode(RegisterFlow.Answer a) {
-            int n = a.headers().size();
-            byte[][] parts = new byte[1 + 2 * n][];
-            int size = 2 + 1 + 2;
-            parts[0] = a.reason() == null ? null : utf8(a.reason());
-            for (int i = 0; i < n; i++) {
-                parts[1 + 2 * i] = utf8(a.headers().get(i).name());
-                parts[2 + 2 * i] = utf8(a.headers().get(i).value());
+            byte[] reason = a.reason() == null ? null : utf8(a.reason());
+            List<byte[]> strings = new ArrayList<>(2 * a.headers().size());
+            int size = 2 + 1 + (reason == null ? 0 : 2 + reason.length) + 2;
+            for (RegisterFlow.Header h : a.headers()) {
+                strings.add(utf8(h.name()));
+                strings.add(utf8(h.value()));
             }
-            for (byte[] p : parts) {
-                size += p == null ? 0 : 2 + p.length;
+            for (byte[] s : strings) {
+                size += 2 + s.length;
             }
-            byte[] out = new byte[size];
-            out[0] = (byte) (a.status() >>> 8);
-            out[1] = (byte) a.status();
-            out[2] = (byte) (parts[0] == null ? 0 : 1);
-            int at = 3;
-            if (parts[0] != null) {
-                at = put(out, at, parts[0]);
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+            out.putShort((short) a.status()).put((byte) (reason == null ? 0 : 1));
+            if (reason != null) {
+                out.putShort((short) reason.length).put(reason);
             }
-            out[at] = (byte) (n >>> 8);
-            out[at + 1] = (byte) n;
-            at += 2;
-            for (int i = 1; i < parts.length; i++) {
-                at = put(out, at, parts[i]);
+            out.putShort((short) a.headers().size());
+            for (byte[] s : strings) {
+                out.putShort((short) s.length).put(s);
             }
-            return out;
+            return out.array();
         }
 
         private static byte[] utf8(String s) {
@@ -94,36 +88,25 @@ final class EdgeRegistrar {
             return b;
         }
 
-        private static int put(byte[] out, int at, byte[] part) {
-            out[at] = (byte) (part.length >>> 8);
-            out[at + 1] = (byte) part.length;
-            System.arraycopy(part, 0, out, at + 2, part.length);
-            return at + 2 + part.length;
-        }
-
         @Override
         public RegisterFlow.Answer decode(byte[] bytes, int offset, int length) {
-            int[] at = {offset + 3};
-            int status = u16(bytes, offset);
-            String reason = bytes[offset + 2] != 0 ? string(bytes, at) : null;
-            int n = u16(bytes, at[0]);
-            at[0] += 2;
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes, offset, length);
+            int status = Short.toUnsignedInt(in.getShort());
+            String reason = in.get() != 0 ? string(in) : null;
+            int n = Short.toUnsignedInt(in.getShort());
             List<RegisterFlow.Header> headers = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                String name = string(bytes, at);
-                headers.add(new RegisterFlow.Header(name, string(bytes, at)));
+                String name = string(in);
+                headers.add(new RegisterFlow.Header(name, string(in)));
             }
             return new RegisterFlow.Answer(status, reason, headers);
         }
 
-        private static int u16(byte[] b, int at) {
-            return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
-        }
-
-        private static String string(byte[] b, int[] at) {
-            int len = u16(b, at[0]);
-            String s = new String(b, at[0] + 2, len, java.nio.charset.StandardCharsets.UTF_8);
-            at[0] += 2 + len;
+        private static String string(java.nio.ByteBuffer in) {
+            int len = Short.toUnsignedInt(in.getShort());
+            String s = new String(in.array(), in.arrayOffset() + in.position(), len,
+                    java.nio.charset.StandardCharsets.UTF_8);
+            in.position(in.position() + len);
             return s;
         }
     };

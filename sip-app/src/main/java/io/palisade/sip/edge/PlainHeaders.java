@@ -153,46 +153,35 @@ final class PlainHeaders {
     /** Max-Forwards of 0 to 255, or null. */
     static MaxForwards maxForwards(String value) {
         int n = number(value, 3);
-        if (n < 0 || n > 255) {
-            return null;
-        }
-        MaxForwards h = new MaxForwards();
-        try {
-            h.setMaxForwards(n);
-        } catch (javax.sip.InvalidArgumentException e) {
-            return null; // in range: not reached
-        }
-        return h;
+        return n > 255 ? null : numeric(n, new MaxForwards(), MaxForwards::setMaxForwards);
     }
 
     /** Expires of at most nine digits, or null. */
     static Expires expires(String value) {
-        int n = number(value, 9);
-        if (n < 0) {
-            return null;
-        }
-        Expires h = new Expires();
-        try {
-            h.setExpires(n);
-        } catch (javax.sip.InvalidArgumentException e) {
-            return null; // not negative: not reached
-        }
-        return h;
+        return numeric(number(value, 9), new Expires(), Expires::setExpires);
     }
 
     /** Content-Length of at most nine digits, or null. */
     static ContentLength contentLength(String value) {
-        int n = number(value, 9);
+        return numeric(number(value, 9), new ContentLength(), ContentLength::setContentLength);
+    }
+
+    /** A JAIN-SIP setter of a header's number, which refuses a negative one. */
+    private interface NumberSetter<H> {
+        void set(H header, int n) throws javax.sip.InvalidArgumentException;
+    }
+
+    /** {@code header} holding {@code n}, or null when {@code n} is -1 (not a plain number). */
+    private static <H> H numeric(int n, H header, NumberSetter<H> setter) {
         if (n < 0) {
             return null;
         }
-        ContentLength h = new ContentLength();
         try {
-            h.setContentLength(n);
+            setter.set(header, n);
         } catch (javax.sip.InvalidArgumentException e) {
-            return null; // not negative: not reached
+            return null; // not negative, and within the header's range: not reached
         }
-        return h;
+        return header;
     }
 
     /** The value as a number of 1 to {@code maxDigits} digits between blanks, or -1. */
